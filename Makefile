@@ -1,0 +1,63 @@
+# The single list of what one can do with Candour. `make run` and `make test` are all a
+# new developer needs; everything installs into .venv from the pinned lock files.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
+
+.PHONY: run test lint format openapi check-openapi lock migrate worker bench clean help
+
+help:
+	@echo "make run      install, start the embedded database, load the demo, serve on :8000"
+	@echo "make test     lint, then the whole test suite (PostgreSQL, SMTP and Chromium are real)"
+	@echo "make lint     ruff, mypy and the import contracts"
+	@echo "make openapi  regenerate openapi/openapi.json from the app"
+	@echo "make lock     re-pin requirements*.txt from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP_RUN): $(BIN)/python requirements.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(STAMP_DEV): $(STAMP_RUN) requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(STAMP_RUN)
+	$(BIN)/python -m candour serve
+
+migrate: $(STAMP_RUN)
+	$(BIN)/python -m candour migrate
+
+worker: $(STAMP_RUN)
+	$(BIN)/python -m candour worker
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check backend tests migrations bench scripts
+	$(BIN)/ruff format --check backend tests migrations bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP_DEV)
+	$(BIN)/ruff check --fix backend tests migrations bench scripts
+	$(BIN)/ruff format backend tests migrations bench scripts
+
+test: lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+openapi: $(STAMP_RUN)
+	$(BIN)/python -m candour openapi openapi/openapi.json
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra test --extra dev -o requirements-dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

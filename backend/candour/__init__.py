@@ -1,0 +1,1 @@
+"""Candour: anonymous online conversations for the staff of large organisations."""

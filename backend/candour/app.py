@@ -1,0 +1,111 @@
+"""The application factory: routers, error handlers, the SPA, and the lifespan that owns
+the database engine and the outbox worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from candour.conversations.router import router as conversations_router
+from candour.core.database import SessionDep, create_engine, create_sessionmaker
+from candour.core.errors import install_error_handlers
+from candour.core.http import SecurityHeadersAndAccessLog
+from candour.core.settings import PROJECT_ROOT, Settings, get_settings
+from candour.identity.router import router as identity_router
+from candour.mail.transport import transport_from_settings
+from candour.mail.worker import OutboxWorker
+
+logger = logging.getLogger("candour")
+
+FRONTEND_DIR = PROJECT_ROOT / "frontend"
+
+DESCRIPTION = """
+The API of Candour, an anonymous conversation platform for the staff of large organisations.
+
+**Sessions.** `login` returns a token for `Authorization: Bearer …` and, for browsers, sets an
+HttpOnly cookie; writes made with the cookie must echo `csrf_token` in `X-CSRF-Token`.
+
+**Errors.** Every refusal is an RFC 9457 problem (`application/problem+json`) with a stable
+`code` and, for invalid input, an `errors` list naming each wrong field.
+
+**Anonymity.** No response names or links the author of a post or a vote.
+"""
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+health_router = APIRouter(tags=["health"])
+
+
+@health_router.get("/health", operation_id="get_health", summary="Is the service up", response_model=Health)
+async def health(session: SessionDep) -> Health:
+    await session.execute(text("SELECT 1"))
+    return Health(status="ok", database="ok")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.database_url is None:
+            raise RuntimeError(
+                "DATABASE_URL is not set: start Candour with `make run` (or "
+                "`python -m candour serve`), which starts the embedded PostgreSQL."
+            )
+        engine = create_engine(settings, settings.database_url)
+        app.state.sessionmaker = create_sessionmaker(engine)
+        worker_task = None
+        worker = None
+        if settings.run_outbox_worker:
+            worker = OutboxWorker(app.state.sessionmaker, transport_from_settings(settings), settings)
+            worker_task = asyncio.create_task(worker.run_forever(), name="outbox-worker")
+        try:
+            yield
+        finally:
+            if worker and worker_task:
+                worker.stop()
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(worker_task, timeout=15)
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Candour",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeadersAndAccessLog)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "Idempotency-Key"],
+        )
+    api = APIRouter(prefix="/api")
+    api.include_router(health_router)
+    api.include_router(identity_router)
+    api.include_router(conversations_router)
+    app.include_router(api)
+    if FRONTEND_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="spa")
+    return app

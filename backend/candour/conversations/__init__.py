@@ -1,0 +1,1 @@
+"""Conversations: the window, the introduction, and (later) sections and pages."""

@@ -1,0 +1,89 @@
+"""The database: one async engine per process, one session per request.
+
+Services only ``flush()``; the session dependency commits when the path operation
+returns and *before* the response is sent (``scope="function"``), so a failed commit
+reaches the client as an error instead of vanishing after a 200.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData, func
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import DateTime
+
+from candour.core.errors import DomainError
+from candour.core.settings import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True), uuid.UUID: UUID(as_uuid=True)}
+
+
+def random_id_column() -> Mapped[uuid.UUID]:
+    """A random (UUIDv4) primary key: identifiers reveal neither order nor time."""
+    return mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(server_default=func.now())
+
+
+def async_url(url: str) -> str:
+    """Accept ``postgres://`` and ``postgresql://`` URLs and use the asyncpg driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+def create_engine(settings: Settings, database_url: str) -> AsyncEngine:
+    return create_async_engine(
+        async_url(database_url),
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_pool_size,
+        pool_pre_ping=True,
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session:
+        try:
+            yield session
+        except DomainError as error:
+            await (session.commit() if error.keeps_changes else session.rollback())
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -1,0 +1,188 @@
+"""One error shape for every 4xx: RFC 9457 problem details, with the fields that were wrong.
+
+Domain code raises a :class:`DomainError` subclass; the handlers here turn it, FastAPI's
+validation errors and Starlette's HTTP errors into ``application/problem+json``. Nothing
+else reaches the client: an unexpected exception becomes a bare 500 without a trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("candour.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldProblem(BaseModel):
+    """One wrong field: where it is, what was wrong, and a stable code."""
+
+    field: str = Field(description="Dotted path of the field, e.g. `body.email`.")
+    message: str
+    code: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object; every 4xx and 5xx answer has this shape."""
+
+    type: str = Field(default="about:blank", description="A URI naming the kind of problem.")
+    title: str = Field(description="A short, human-readable summary of the kind of problem.")
+    status: int
+    detail: str = Field(description="What went wrong in this request, in plain words.")
+    code: str = Field(description="A stable machine-readable code, e.g. `invalid_credentials`.")
+    errors: list[FieldProblem] = Field(default_factory=list)
+
+
+class DomainError(Exception):
+    """A refusal the client can act on. Subclasses set ``status``, ``code`` and ``title``."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+    # True for refusals whose own bookkeeping must be committed (a failed sign-in counts
+    # towards throttling even though the request is refused).
+    keeps_changes: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[FieldProblem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+class NotAuthenticated(DomainError):
+    status, code, title = 401, "not_authenticated", "Not signed in"
+
+
+class PermissionDenied(DomainError):
+    status, code, title = 403, "permission_denied", "Not allowed"
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class InvalidInput(DomainError):
+    status, code, title = 422, "invalid_input", "Invalid input"
+
+
+class TooManyRequests(DomainError):
+    status, code, title = 429, "too_many_requests", "Too many requests"
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(mode="json"),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def problem_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` entry that documents which problems a route can answer."""
+    by_status: dict[int, list[type[DomainError]]] = {}
+    for error in (*errors, InvalidInput):
+        by_status.setdefault(error.status, []).append(error)
+    return {
+        status: {
+            "model": Problem,
+            "description": "; ".join(sorted({f"`{e.code}`: {e.title}" for e in errs})),
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status, errs in sorted(by_status.items())
+    }
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    problem = Problem(
+        title=exc.title, status=exc.status, detail=exc.detail, code=exc.code, errors=exc.errors
+    )
+    return problem_response(problem, exc.headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldProblem(
+            field=_field_path(error.get("loc", ())),
+            # Messages only: pydantic's ``input`` echo could carry a password back.
+            message=str(error.get("msg", "invalid value")),
+            code=str(error.get("type", "invalid")),
+        )
+        for error in jsonable_encoder(exc.errors())
+    ]
+    summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+    problem = Problem(
+        title="Invalid input",
+        status=422,
+        detail=f"The request was not valid: {summary}" if summary else "The request was not valid",
+        code="invalid_input",
+        errors=errors,
+    )
+    return problem_response(problem)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Request refused")
+    problem = Problem(
+        title=title,
+        status=exc.status_code,
+        detail=str(exc.detail),
+        code=_HTTP_CODES.get(exc.status_code, "http_error"),
+    )
+    return problem_response(problem, dict(exc.headers or {}))
+
+
+async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    logger.error("unexpected error: %s", type(exc).__name__, exc_info=exc)
+    problem = Problem(
+        title="Internal error",
+        status=500,
+        detail="Something went wrong on our side. Nothing was saved; please try again.",
+        code="internal_error",
+    )
+    return problem_response(problem)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

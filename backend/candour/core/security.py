@@ -1,0 +1,148 @@
+"""Every cryptographic choice in one module, so a change of library touches one file.
+
+- passwords: argon2 through passlib;
+- sessions: HS256 JWTs through python-jose, decoded with an explicit algorithm list;
+- one-time links: random tokens, stored only as SHA-256 hashes;
+- pseudonyms: HMAC-SHA256 under a key that is never in the database;
+- the relay's reverse link: AES-256-GCM under a second key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from jose import JWTError, jwt
+from passlib.context import CryptContext
+
+JWT_ALGORITHM = "HS256"
+_password_context = CryptContext(schemes=["argon2"], deprecated="auto")
+# Verified against when an account does not exist, so a sign-in for an unknown address
+# costs the same argon2 work as one for a known address.
+_DUMMY_PASSWORD_HASH = _password_context.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _password_context.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Check a password; with no hash, spend the same time and answer False."""
+    if password_hash is None:
+        _password_context.verify(password, _DUMMY_PASSWORD_HASH)
+        return False
+    try:
+        return bool(_password_context.verify(password, password_hash))
+    except (ValueError, TypeError):
+        return False
+
+
+def new_link_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_link_token(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class SessionClaims:
+    account_id: uuid.UUID
+    role: str
+    token_version: int
+    csrf: str
+    expires_at: datetime
+
+
+def create_session_token(
+    secret: str, *, account_id: uuid.UUID, role: str, token_version: int, minutes: int
+) -> tuple[str, SessionClaims]:
+    now = datetime.now(UTC)
+    claims = SessionClaims(
+        account_id=account_id,
+        role=role,
+        token_version=token_version,
+        csrf=new_csrf_token(),
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    payload = {
+        "sub": str(account_id),
+        "role": role,
+        "ver": token_version,
+        "csrf": claims.csrf,
+        "iat": int(now.timestamp()),
+        "exp": int(claims.expires_at.timestamp()),
+        "jti": secrets.token_urlsafe(12),
+    }
+    return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM), claims
+
+
+class InvalidSessionToken(Exception):
+    """The token is forged, expired, malformed or signed with another algorithm."""
+
+
+def decode_session_token(secret: str, token: str) -> SessionClaims:
+    try:
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=[JWT_ALGORITHM],
+            options={"require_exp": True, "require_sub": True, "require_iat": True},
+        )
+        return SessionClaims(
+            account_id=uuid.UUID(str(payload["sub"])),
+            role=str(payload["role"]),
+            token_version=int(payload["ver"]),
+            csrf=str(payload["csrf"]),
+            expires_at=datetime.fromtimestamp(int(payload["exp"]), UTC),
+        )
+    except (JWTError, KeyError, ValueError, TypeError) as exc:
+        raise InvalidSessionToken(str(exc)) from exc
+
+
+def derive_pseudonym(key: str, conversation_id: uuid.UUID, account_id: uuid.UUID) -> bytes:
+    """The opaque author key of one person in one conversation.
+
+    Keyed, so a copy of the database cannot recompute it; per conversation, so the same
+    person is unlinkable across conversations.
+    """
+    message = b"candour-pseudonym-v1|" + conversation_id.bytes + account_id.bytes
+    return hmac.new(key.encode(), message, hashlib.sha256).digest()
+
+
+def _aead_key(key: str) -> bytes:
+    # The configured key is text of any length; stretch it to the 256 bits AES needs.
+    return hashlib.sha256(b"candour-relay-v1|" + key.encode()).digest()
+
+
+def seal(key: str, plaintext: bytes, associated_data: bytes) -> bytes:
+    """Encrypt with AES-256-GCM; the random nonce travels in front of the ciphertext."""
+    nonce = os.urandom(12)
+    return nonce + AESGCM(_aead_key(key)).encrypt(nonce, plaintext, associated_data)
+
+
+class SealBroken(Exception):
+    """The sealed value was not made with this key for this associated data."""
+
+
+def unseal(key: str, sealed: bytes, associated_data: bytes) -> bytes:
+    try:
+        return AESGCM(_aead_key(key)).decrypt(sealed[:12], sealed[12:], associated_data)
+    except (InvalidTag, ValueError) as exc:
+        raise SealBroken from exc
+
+
+def hash_client_key(key: str, value: str) -> str:
+    """A keyed hash for throttling keys, so the table holds no address or IP in clear."""
+    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()

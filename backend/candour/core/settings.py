@@ -1,0 +1,127 @@
+"""One typed settings object, read from the environment (prefix ``CANDOUR_``) and ``.env``.
+
+Every variable is documented in ``.env.example``. Outside development and test the
+validators refuse to start with the default secrets, because a deployment that kept them
+would let anyone who read this repository forge sessions and de-anonymise posts.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+DEVELOPMENT_JWT_SECRET = "development-only-jwt-secret-change-me-0000000000000000"
+DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-change-me-000000000000"
+DEVELOPMENT_RELAY_KEY = "development-only-relay-key-change-me-00000000000000000"
+_DEVELOPMENT_SECRETS = {DEVELOPMENT_JWT_SECRET, DEVELOPMENT_PSEUDONYM_KEY, DEVELOPMENT_RELAY_KEY}
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CANDOUR_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    environment: Environment = Environment.development
+    # No URL means: start the embedded PostgreSQL (pgserver) in ``data_dir/pgdata``.
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    database_pool_size: int = 10
+    data_dir: Path = PROJECT_ROOT / "var"
+    public_url: str = "http://127.0.0.1:8000"
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # Secrets. The pseudonym key derives the per-conversation author key (HMAC); the relay
+    # key encrypts the reverse link the relay needs. Neither is ever stored in the database.
+    jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
+    pseudonym_key: SecretStr = SecretStr(DEVELOPMENT_PSEUDONYM_KEY)
+    relay_key: SecretStr = SecretStr(DEVELOPMENT_RELAY_KEY)
+
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    invitation_link_hours: int = Field(default=72, ge=1)
+    requested_link_minutes: int = Field(default=60, ge=5)
+    allowed_email_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    password_min_length: int = Field(default=10, ge=8)
+
+    # Throttling of failed sign-ins, kept in the database so it holds across workers.
+    throttle_window_seconds: int = Field(default=900, ge=1)
+    throttle_max_failures_per_account: int = Field(default=5, ge=1)
+    throttle_max_failures_per_client: int = Field(default=20, ge=1)
+    # Answers about accounts take at least this long, so timing does not tell whether an
+    # address is known.
+    auth_min_response_ms: int = Field(default=250, ge=0)
+
+    # Public timestamps are truncated to this many seconds (default: the hour).
+    public_time_granularity_seconds: int = Field(default=3600, ge=1)
+
+    # Mail. No SMTP host means: write each message to ``mail_dir`` (development only).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "Candour <no-reply@candour.invalid>"
+    mail_dir: Path | None = None
+    outbox_poll_seconds: float = Field(default=2.0, gt=0)
+    outbox_batch_size: int = Field(default=20, ge=1)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_backoff_seconds: float = Field(default=30.0, ge=0)
+    run_outbox_worker: bool = True
+
+    @field_validator("cors_origins", "allowed_email_domains", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip().lower() for item in value.split(",") if item.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_development(self) -> Settings:
+        if self.environment == Environment.production:
+            secrets = {
+                "CANDOUR_JWT_SECRET": self.jwt_secret,
+                "CANDOUR_PSEUDONYM_KEY": self.pseudonym_key,
+                "CANDOUR_RELAY_KEY": self.relay_key,
+            }
+            for name, secret in secrets.items():
+                value = secret.get_secret_value()
+                if value in _DEVELOPMENT_SECRETS or len(value) < 32:
+                    raise ValueError(
+                        f"{name} must be set to a private random value of at least 32 "
+                        "characters in production (see .env.example)"
+                    )
+            if self.database_url is None:
+                raise ValueError("DATABASE_URL must be set in production")
+            if self.smtp_host is None:
+                raise ValueError("CANDOUR_SMTP_HOST must be set in production")
+        return self
+
+    @property
+    def resolved_mail_dir(self) -> Path:
+        return self.mail_dir or self.data_dir / "mail"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def _settings_of_app(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings_of_app)]

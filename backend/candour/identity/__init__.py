@@ -1,0 +1,30 @@
+"""Identity: the only domain that holds personal data.
+
+Other domains use only what this module exports: who is calling (``AnyCaller``,
+``ParticipantCaller`` …, each a :class:`Caller` with a role and a per-conversation
+pseudonym) and, in later issues, "reach the author of this pseudonym". They never import
+``candour.identity.models`` or ``candour.identity.service``; ``lint-imports`` and
+``tests/test_architecture.py`` hold that line.
+"""
+
+from candour.identity.dependencies import (
+    AdminCaller,
+    AnyCaller,
+    Caller,
+    FacilitatorCaller,
+    ParticipantCaller,
+    SponsorCaller,
+    require_role,
+)
+from candour.identity.models import Role
+
+__all__ = [
+    "AdminCaller",
+    "AnyCaller",
+    "Caller",
+    "FacilitatorCaller",
+    "ParticipantCaller",
+    "Role",
+    "SponsorCaller",
+    "require_role",
+]

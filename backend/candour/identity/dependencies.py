@@ -1,0 +1,98 @@
+"""Who is calling: the session cookie or bearer token, the CSRF check, one dependency per role."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from candour.core.database import SessionDep
+from candour.core.errors import NotAuthenticated, PermissionDenied
+from candour.core.settings import Settings, SettingsDep
+from candour.identity import service
+from candour.identity.models import Role
+from candour.identity.pseudonyms import pseudonym_for
+
+SESSION_COOKIE = "candour_session"
+CSRF_COOKIE = "candour_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+_bearer = HTTPBearer(auto_error=False, description="A session token from `login`.")
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description="The browser session (HttpOnly). Writes need the `X-CSRF-Token` header too.",
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in person, as other domains may see them: a role and, per conversation,
+    a pseudonym. The account id stays private to the identity domain."""
+
+    role: Role
+    _account_id: uuid.UUID
+    _settings: Settings
+
+    def pseudonym_in(self, conversation_id: uuid.UUID) -> bytes:
+        return pseudonym_for(self._settings, conversation_id, self._account_id)
+
+    async def takes_part_in(self, session: AsyncSession, conversation_id: uuid.UUID) -> bool:
+        return await service.is_member(session, self._account_id, conversation_id)
+
+    async def conversation_ids(self, session: AsyncSession) -> list[uuid.UUID]:
+        return await service.conversation_ids_of(session, self._account_id)
+
+    @property
+    def account_id(self) -> uuid.UUID:
+        """For the identity domain's own routes only."""
+        return self._account_id
+
+
+async def _current_caller(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> Caller:
+    token = bearer.credentials if bearer else cookie
+    if not token:
+        raise NotAuthenticated("Sign in first.")
+    resolved = await service.resolve_session(session, settings, token)
+    if resolved is None:
+        raise NotAuthenticated("Your session has ended or is not valid. Please sign in again.")
+    account, claims = resolved
+    if bearer is None and request.method not in _SAFE_METHODS:
+        # The cookie is sent by the browser on its own; a write must also prove it came
+        # from our page, which alone can read the CSRF cookie.
+        if request.headers.get(CSRF_HEADER) != claims.csrf:
+            raise PermissionDenied(
+                "This request is missing its CSRF token; reload the page and try again."
+            )
+    return Caller(role=Role(account.role), _account_id=account.id, _settings=settings)
+
+
+def require_role(*roles: Role) -> Callable[..., Awaitable[Caller]]:
+    allowed = set(roles)
+    names = " or ".join(r.value for r in roles)
+
+    async def dependency(caller: Annotated[Caller, Depends(_current_caller)]) -> Caller:
+        if caller.role not in allowed:
+            raise PermissionDenied(f"Only a {names} may do this.")
+        return caller
+
+    return dependency
+
+
+AnyCaller = Annotated[Caller, Depends(_current_caller)]
+ParticipantCaller = Annotated[Caller, Depends(require_role(Role.participant))]
+FacilitatorCaller = Annotated[Caller, Depends(require_role(Role.facilitator))]
+SponsorCaller = Annotated[Caller, Depends(require_role(Role.sponsor))]
+AdminCaller = Annotated[Caller, Depends(require_role(Role.admin))]

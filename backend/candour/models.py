@@ -1,0 +1,9 @@
+"""Imports every domain's models so Alembic and the tests see the whole schema."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    import candour.conversations.models
+    import candour.identity.models
+    import candour.mail.models  # noqa: F401
