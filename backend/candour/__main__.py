@@ -46,7 +46,9 @@ def _serve(args: argparse.Namespace) -> None:
 
         accounts = asyncio.run(load_demo(settings))
         print_demo_accounts(accounts, settings)
-    print(f"\nCandour is serving on http://{args.host}:{args.port}/  (Ctrl-C stops it)\n", flush=True)
+    print(
+        f"\nCandour is serving on http://{args.host}:{args.port}/  (Ctrl-C stops it)\n", flush=True
+    )
     uvicorn.run(
         "candour.app:create_app",
         factory=True,
@@ -75,7 +77,9 @@ def _worker(_: argparse.Namespace) -> None:
 
     async def run() -> None:
         engine = create_engine(settings, url)
-        worker = OutboxWorker(create_sessionmaker(engine), transport_from_settings(settings), settings)
+        worker = OutboxWorker(
+            create_sessionmaker(engine), transport_from_settings(settings), settings
+        )
         try:
             await worker.run_forever()
         finally:
@@ -95,7 +99,9 @@ def _openapi(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     parser = argparse.ArgumentParser(prog="candour")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="migrate, load the demo and serve")
@@ -105,7 +111,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo conversation")
     serve.set_defaults(handler=_serve)
     commands.add_parser("migrate", help="apply the migrations").set_defaults(handler=_migrate)
-    commands.add_parser("worker", help="run the outbox delivery worker alone").set_defaults(handler=_worker)
+    commands.add_parser("worker", help="run the outbox delivery worker alone").set_defaults(
+        handler=_worker
+    )
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("output", nargs="?", default="openapi/openapi.json")
     openapi.set_defaults(handler=_openapi)

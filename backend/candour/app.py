@@ -49,7 +49,9 @@ class Health(BaseModel):
 health_router = APIRouter(tags=["health"])
 
 
-@health_router.get("/health", operation_id="get_health", summary="Is the service up", response_model=Health)
+@health_router.get(
+    "/health", operation_id="get_health", summary="Is the service up", response_model=Health
+)
 async def health(session: SessionDep) -> Health:
     await session.execute(text("SELECT 1"))
     return Health(status="ok", database="ok")
@@ -70,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         worker_task = None
         worker = None
         if settings.run_outbox_worker:
-            worker = OutboxWorker(app.state.sessionmaker, transport_from_settings(settings), settings)
+            worker = OutboxWorker(
+                app.state.sessionmaker, transport_from_settings(settings), settings
+            )
             worker_task = asyncio.create_task(worker.run_forever(), name="outbox-worker")
         try:
             yield

@@ -35,7 +35,10 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount(role, f"{role}@{DEMO_DOMAIN}", f"demo-{role}-password")
     for role in ("admin", "facilitator", "sponsor", "participant")
-] + [DemoAccount("participant", f"participant{n}@{DEMO_DOMAIN}", f"demo-participant{n}-password") for n in range(2, 6)]
+] + [
+    DemoAccount("participant", f"participant{n}@{DEMO_DOMAIN}", f"demo-participant{n}-password")
+    for n in range(2, 6)
+]
 
 
 async def load_demo(settings: Settings) -> list[DemoAccount]:
@@ -44,7 +47,9 @@ async def load_demo(settings: Settings) -> list[DemoAccount]:
     engine = create_engine(settings, settings.database_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            if await session.scalar(select(Account.id).where(Account.email == DEMO_ACCOUNTS[0].email)):
+            if await session.scalar(
+                select(Account.id).where(Account.email == DEMO_ACCOUNTS[0].email)
+            ):
                 return DEMO_ACCOUNTS
             now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
             conversation = await conversations.create_conversation(

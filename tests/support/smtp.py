@@ -21,7 +21,7 @@ class _Collector:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         await self.server.before_accept()
         with self.server.lock:
             self.server.messages.append(message_from_bytes(envelope.content))

@@ -32,7 +32,9 @@ async def list_conversations(caller: AnyCaller, session: SessionDep) -> list[Con
     response_model=ConversationOut,
     responses=problem_responses(NotAuthenticated, NotFound),
 )
-async def get_conversation(conversation_id: uuid.UUID, caller: AnyCaller, session: SessionDep) -> ConversationOut:
+async def get_conversation(
+    conversation_id: uuid.UUID, caller: AnyCaller, session: SessionDep
+) -> ConversationOut:
     return service.to_out(await service.get_conversation(session, caller, conversation_id))
 
 
@@ -44,5 +46,7 @@ async def get_conversation(conversation_id: uuid.UUID, caller: AnyCaller, sessio
     response_model=ConversationOut,
     responses=problem_responses(NotAuthenticated, PermissionDenied),
 )
-async def create_conversation(body: ConversationCreate, _: AdminCaller, session: SessionDep) -> ConversationOut:
+async def create_conversation(
+    body: ConversationCreate, _: AdminCaller, session: SessionDep
+) -> ConversationOut:
     return service.to_out(await service.create_conversation(session, body))

@@ -14,7 +14,9 @@ class ConversationCreate(RequestBody):
     introduction: str = Field(default="", max_length=20_000)
     opens_at: AwareDatetime = Field(description="When posting opens (with a UTC offset).")
     closes_at: AwareDatetime = Field(description="When posting closes; after `opens_at`.")
-    time_zone: str = Field(default="Europe/London", max_length=64, description="IANA time zone name.")
+    time_zone: str = Field(
+        default="Europe/London", max_length=64, description="IANA time zone name."
+    )
 
     @field_validator("time_zone")
     @classmethod

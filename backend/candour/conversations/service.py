@@ -41,8 +41,11 @@ async def list_conversations(session: AsyncSession, caller: Caller) -> list[Conv
     return list((await session.scalars(query)).all())
 
 
-async def get_conversation(session: AsyncSession, caller: Caller, conversation_id: uuid.UUID) -> Conversation:
-    """A conversation the caller may read; 404 (not 403) otherwise, so its existence stays private."""
+async def get_conversation(
+    session: AsyncSession, caller: Caller, conversation_id: uuid.UUID
+) -> Conversation:
+    """A conversation the caller may read; 404 (not 403) otherwise, so that its
+    existence stays private."""
     conversation = await session.get(Conversation, conversation_id)
     if conversation is None or (
         caller.role not in _STAFF_ROLES and not await caller.takes_part_in(session, conversation_id)

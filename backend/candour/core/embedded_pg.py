@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,11 @@ def start_embedded_postgres(pgdata: Path, database: str = "candour") -> str:
     pgdata.mkdir(parents=True, exist_ok=True)
     server = _servers.get(pgdata)
     if server is None:
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
         _servers[pgdata] = server
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if not database.isidentifier():
+        raise ValueError(f"not a plain database name: {database!r}")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
     if "(1 row)" not in exists:
         try:
             server.psql(f'CREATE DATABASE "{database}";')

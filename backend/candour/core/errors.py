@@ -100,7 +100,8 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
 def problem_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` entry that documents which problems a route can answer."""
     by_status: dict[int, list[type[DomainError]]] = {}
-    for error in (*errors, InvalidInput):
+    documented: tuple[type[DomainError], ...] = (*errors, InvalidInput)
+    for error in documented:
         by_status.setdefault(error.status, []).append(error)
     return {
         status: {

@@ -30,7 +30,7 @@ _DUMMY_PASSWORD_HASH = _password_context.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
-    return _password_context.hash(password)
+    return str(_password_context.hash(password))
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:

@@ -18,7 +18,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
-DEVELOPMENT_JWT_SECRET = "development-only-jwt-secret-change-me-0000000000000000"
+# Published on purpose: development only, refused in production by the validator below.
+DEVELOPMENT_JWT_SECRET = "development-only-jwt-secret-change-me-0000000000000000"  # noqa: S105
 DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key-change-me-000000000000"
 DEVELOPMENT_RELAY_KEY = "development-only-relay-key-change-me-00000000000000000"
 _DEVELOPMENT_SECRETS = {DEVELOPMENT_JWT_SECRET, DEVELOPMENT_PSEUDONYM_KEY, DEVELOPMENT_RELAY_KEY}

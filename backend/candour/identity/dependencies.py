@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, PermissionDenied
@@ -69,13 +69,16 @@ async def _current_caller(
     if resolved is None:
         raise NotAuthenticated("Your session has ended or is not valid. Please sign in again.")
     account, claims = resolved
-    if bearer is None and request.method not in _SAFE_METHODS:
-        # The cookie is sent by the browser on its own; a write must also prove it came
-        # from our page, which alone can read the CSRF cookie.
-        if request.headers.get(CSRF_HEADER) != claims.csrf:
-            raise PermissionDenied(
-                "This request is missing its CSRF token; reload the page and try again."
-            )
+    # The cookie is sent by the browser on its own; a write must also prove it came from
+    # our page, which alone can read the CSRF cookie.
+    if (
+        bearer is None
+        and request.method not in _SAFE_METHODS
+        and request.headers.get(CSRF_HEADER) != claims.csrf
+    ):
+        raise PermissionDenied(
+            "This request is missing its CSRF token; reload the page and try again."
+        )
     return Caller(role=Role(account.role), _account_id=account.id, _settings=settings)
 
 

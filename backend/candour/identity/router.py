@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
-from candour.core.settings import SettingsDep
+from candour.core.settings import Settings, SettingsDep
 from candour.identity import service
 from candour.identity.dependencies import (
     CSRF_COOKIE,
@@ -35,9 +36,6 @@ from candour.identity.schemas import (
     SetPasswordRequest,
     SignInLinkRequest,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from candour.core.settings import Settings
 
 router = APIRouter(tags=["identity"])
 
@@ -53,7 +51,10 @@ def _client_of(request: Request) -> str:
 
 
 async def _me(session: AsyncSession, account: Account) -> Me:
-    return Me(**service.me_fields(account), conversation_ids=await service.conversation_ids_of(session, account.id))
+    return Me(
+        **service.me_fields(account),
+        conversation_ids=await service.conversation_ids_of(session, account.id),
+    )
 
 
 async def _start_session(
@@ -62,12 +63,24 @@ async def _start_session(
     token, claims = service.open_session(settings, account)
     max_age = settings.access_token_minutes * 60
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=max_age, httponly=True, secure=True, samesite="strict", path="/"
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        secure=True,
+        samesite="strict",
+        path="/",
     )
     # Readable by our page's script (not HttpOnly) so it can echo it in X-CSRF-Token;
     # another site can neither read it nor make the browser send the session cookie.
     response.set_cookie(
-        CSRF_COOKIE, claims.csrf, max_age=max_age, httponly=False, secure=True, samesite="strict", path="/"
+        CSRF_COOKIE,
+        claims.csrf,
+        max_age=max_age,
+        httponly=False,
+        secure=True,
+        samesite="strict",
+        path="/",
     )
     return SessionOut(
         access_token=token,
@@ -85,7 +98,11 @@ async def _start_session(
     responses=problem_responses(InvalidCredentials, SignInThrottled),
 )
 async def login(
-    body: LoginRequest, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> SessionOut:
     """Answers the same, in the same time, for an unknown address and a wrong password.
     Repeated failures are refused for a while (429 with `Retry-After`)."""
@@ -136,7 +153,9 @@ async def set_password(
     body: SetPasswordRequest, response: Response, session: SessionDep, settings: SettingsDep
 ) -> SessionOut:
     """The link works once and expires; setting a password ends every older session."""
-    account = await service.set_password_with_link(session, settings, token=body.token, password=body.password)
+    account = await service.set_password_with_link(
+        session, settings, token=body.token, password=body.password
+    )
     return await _start_session(session, settings, response, account)
 
 
@@ -148,11 +167,19 @@ async def set_password(
     responses=problem_responses(InvalidCredentials, WeakPassword, PermissionDenied),
 )
 async def change_password(
-    body: ChangePasswordRequest, caller: AnyCaller, response: Response, session: SessionDep, settings: SettingsDep
+    body: ChangePasswordRequest,
+    caller: AnyCaller,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> SessionOut:
     """Every other session of yours stops working; this one is renewed."""
     account = await service.change_password(
-        session, settings, account_id=caller.account_id, current=body.current_password, new=body.new_password
+        session,
+        settings,
+        account_id=caller.account_id,
+        current=body.current_password,
+        new=body.new_password,
     )
     return await _start_session(session, settings, response, account)
 
@@ -197,7 +224,9 @@ async def import_participants(
     response_model=AccountSummary,
     responses=problem_responses(NotAuthenticated, PermissionDenied, NotFound),
 )
-async def assign_role(body: AssignRoleRequest, _: AdminCaller, session: SessionDep) -> AccountSummary:
+async def assign_role(
+    body: AssignRoleRequest, _: AdminCaller, session: SessionDep
+) -> AccountSummary:
     """Their current sessions end, so the new role takes effect at their next sign-in."""
     account = await service.assign_role(session, email=body.email, role=body.role)
     return AccountSummary.model_validate(account)

@@ -22,7 +22,9 @@ class SignInLinkRequest(RequestBody):
 
 
 class SetPasswordRequest(RequestBody):
-    token: str = Field(min_length=16, max_length=200, description="The token from the emailed link.")
+    token: str = Field(
+        min_length=16, max_length=200, description="The token from the emailed link."
+    )
     password: str = Field(max_length=256)
 
 
@@ -71,7 +73,7 @@ class SessionOut(ResponseBody):
     write made with the cookie."""
 
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105
     expires_at: datetime
     csrf_token: str
     me: Me

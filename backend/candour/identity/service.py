@@ -108,7 +108,11 @@ def _parse_import(csv_text: str) -> list[_ParsedRow]:
         if len(rows) + len(problems) >= MAX_IMPORT_ROWS:
             raise ImportRejected(f"An import holds at most {MAX_IMPORT_ROWS} rows.")
         if None in record:
-            problems.append(FieldProblem(field=f"csv.line.{line}", message="more cells than headers", code="extra_cells"))
+            problems.append(
+                FieldProblem(
+                    field=f"csv.line.{line}", message="more cells than headers", code="extra_cells"
+                )
+            )
             continue
         values = {k: (v or "").strip() for k, v in record.items()}
         if not any(values.values()):
@@ -116,7 +120,9 @@ def _parse_import(csv_text: str) -> list[_ParsedRow]:
         try:
             email = validate_email(values["email"], check_deliverability=False).normalized.lower()
         except EmailNotValidError as exc:
-            problems.append(FieldProblem(field=f"csv.line.{line}.email", message=str(exc), code="invalid_email"))
+            problems.append(
+                FieldProblem(field=f"csv.line.{line}.email", message=str(exc), code="invalid_email")
+            )
             continue
         if email in seen:
             problems.append(
@@ -142,7 +148,11 @@ def _parse_import(csv_text: str) -> list[_ParsedRow]:
         too_long = [k for k, v in values.items() if len(v) > 200]
         if too_long:
             problems.append(
-                FieldProblem(field=f"csv.line.{line}.{too_long[0]}", message="longer than 200 characters", code="too_long")
+                FieldProblem(
+                    field=f"csv.line.{line}.{too_long[0]}",
+                    message="longer than 200 characters",
+                    code="too_long",
+                )
             )
             continue
         attributes = {k: v for k, v in values.items() if k not in _RESERVED_COLUMNS and k and v}
@@ -172,8 +182,10 @@ async def import_participants(
         await _require_conversation(session, conversation_id)
     rows = _parse_import(csv_text)
     emails = [r.email for r in rows]
-    found = await session.execute(select(Account.email, Account.id).where(Account.email.in_(emails)))
-    existing = {email: account_id for email, account_id in found.tuples()}
+    found = await session.execute(
+        select(Account.email, Account.id).where(Account.email.in_(emails))
+    )
+    existing = {email: account_id for email, account_id in found}
     new_rows = [r for r in rows if r.email not in existing]
     created: dict[str, uuid.UUID] = {}
     if new_rows:
@@ -190,10 +202,12 @@ async def import_participants(
                 for r in new_rows
             ],
         )
-        created = {email: account_id for email, account_id in result.tuples()}
+        created = {email: account_id for email, account_id in result}
     enrolled = 0
     if conversation_id is not None:
-        enrolled = await enrol(session, settings, [*existing.values(), *created.values()], conversation_id)
+        enrolled = await enrol(
+            session, settings, [*existing.values(), *created.values()], conversation_id
+        )
     invited = 0
     if send_invitations and created:
         await _issue_links(session, settings, list(created.items()), INVITATION)
@@ -204,20 +218,27 @@ async def import_participants(
         invited=invited,
         enrolled=enrolled,
         rows=[
-            ImportedRow(line=r.line, email=r.email, outcome="existing" if r.email in existing else "created")
+            ImportedRow(
+                line=r.line, email=r.email, outcome="existing" if r.email in existing else "created"
+            )
             for r in rows
         ],
     )
 
 
 async def _require_conversation(session: AsyncSession, conversation_id: uuid.UUID) -> None:
-    found = await session.scalar(select(_conversations.c.id).where(_conversations.c.id == conversation_id))
+    found = await session.scalar(
+        select(_conversations.c.id).where(_conversations.c.id == conversation_id)
+    )
     if found is None:
         raise NotFound(f"No conversation {conversation_id}.")
 
 
 async def enrol(
-    session: AsyncSession, settings: Settings, account_ids: list[uuid.UUID], conversation_id: uuid.UUID
+    session: AsyncSession,
+    settings: Settings,
+    account_ids: list[uuid.UUID],
+    conversation_id: uuid.UUID,
 ) -> int:
     """Make people members of a conversation and write their relay links.
 
@@ -227,13 +248,15 @@ async def enrol(
     if not account_ids:
         return 0
     added = (
-        await session.execute(
-            insert(Membership)
-            .on_conflict_do_nothing()
-            .returning(Membership.account_id),
-            [{"account_id": a, "conversation_id": conversation_id} for a in account_ids],
+        (
+            await session.execute(
+                insert(Membership).on_conflict_do_nothing().returning(Membership.account_id),
+                [{"account_id": a, "conversation_id": conversation_id} for a in account_ids],
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     links = sorted(
         (pseudonym_for(settings, conversation_id, account_id), account_id) for account_id in added
     )
@@ -284,17 +307,31 @@ async def _issue_links(
         delete(SignInToken).where(SignInToken.account_id.in_(ids), SignInToken.used_at.is_(None))
     )
     hours = (
-        settings.invitation_link_hours if purpose == INVITATION else settings.requested_link_minutes / 60
+        settings.invitation_link_hours
+        if purpose == INVITATION
+        else settings.requested_link_minutes / 60
     )
     expires_at = datetime.now(UTC) + timedelta(hours=hours)
     tokens, messages = [], []
     for email, account_id in accounts:
         token = new_link_token()
         token_hash = hash_link_token(token)
-        tokens.append({"token_hash": token_hash, "account_id": account_id, "purpose": purpose, "expires_at": expires_at})
+        tokens.append(
+            {
+                "token_hash": token_hash,
+                "account_id": account_id,
+                "purpose": purpose,
+                "expires_at": expires_at,
+            }
+        )
         subject, body = _link_email(settings, token, purpose, hours)
         messages.append(
-            {"idempotency_key": f"sign-in-link:{token_hash.hex()}", "recipient": email, "subject": subject, "body": body}
+            {
+                "idempotency_key": f"sign-in-link:{token_hash.hex()}",
+                "recipient": email,
+                "subject": subject,
+                "body": body,
+            }
         )
     await session.execute(insert(SignInToken), tokens)
     await mail.enqueue_many(session, messages)
@@ -335,7 +372,10 @@ def _check_password_strength(settings: Settings, password: str, email: str) -> N
     if problems:
         raise WeakPassword(
             "Choose a stronger password: " + "; ".join(problems) + ".",
-            errors=[FieldProblem(field="body.password", message=p, code="weak_password") for p in problems],
+            errors=[
+                FieldProblem(field="body.password", message=p, code="weak_password")
+                for p in problems
+            ],
         )
 
 
@@ -384,7 +424,9 @@ def _throttle_keys(settings: Settings, email: str, client: str) -> list[tuple[st
     ]
 
 
-async def _check_throttle(session: AsyncSession, settings: Settings, keys: list[tuple[str, int]]) -> None:
+async def _check_throttle(
+    session: AsyncSession, settings: Settings, keys: list[tuple[str, int]]
+) -> None:
     window = timedelta(seconds=settings.throttle_window_seconds)
     since = datetime.now(UTC) - window
     for key_hash, limit in keys:
@@ -443,18 +485,28 @@ async def resolve_session(
     except InvalidSessionToken:
         return None
     account = await session.get(Account, claims.account_id)
-    if account is None or account.token_version != claims.token_version or account.role != claims.role:
+    if (
+        account is None
+        or account.token_version != claims.token_version
+        or account.role != claims.role
+    ):
         return None
     return account, claims
 
 
 async def conversation_ids_of(session: AsyncSession, account_id: uuid.UUID) -> list[uuid.UUID]:
     return list(
-        (await session.scalars(select(Membership.conversation_id).where(Membership.account_id == account_id))).all()
+        (
+            await session.scalars(
+                select(Membership.conversation_id).where(Membership.account_id == account_id)
+            )
+        ).all()
     )
 
 
-async def is_member(session: AsyncSession, account_id: uuid.UUID, conversation_id: uuid.UUID) -> bool:
+async def is_member(
+    session: AsyncSession, account_id: uuid.UUID, conversation_id: uuid.UUID
+) -> bool:
     found = await session.scalar(
         select(Membership.account_id).where(
             Membership.account_id == account_id, Membership.conversation_id == conversation_id

@@ -24,7 +24,5 @@ async def enqueue(
 async def enqueue_many(session: AsyncSession, messages: list[dict[str, str]]) -> None:
     """Queue many emails in one statement (imports of thousands of staff)."""
     if messages:
-        statement = insert(OutboxMessage).on_conflict_do_nothing(
-            index_elements=["idempotency_key"]
-        )
+        statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
         await session.execute(statement, messages)

@@ -11,7 +11,9 @@ stable ``Message-ID`` lets receiving systems drop such a duplicate.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -64,21 +66,20 @@ class OutboxWorker:
             except Exception:
                 # A database outage must not kill the worker; it tries again next round.
                 logger.exception("outbox round failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self._settings.outbox_poll_seconds)
-            except TimeoutError:
-                pass
 
     async def run_once(self) -> int:
-        """Try every due message, up to one batch; return how many were tried."""
-        tried = 0
-        while tried < self._settings.outbox_batch_size and not self._stop.is_set():
-            if not await asyncio.shield(self._deliver_next()):
+        """Try each due message once, up to one batch; return how many were tried."""
+        tried: list[uuid.UUID] = []
+        while len(tried) < self._settings.outbox_batch_size and not self._stop.is_set():
+            message_id = await asyncio.shield(self._deliver_next(tried))
+            if message_id is None:
                 break
-            tried += 1
-        return tried
+            tried.append(message_id)
+        return len(tried)
 
-    async def _deliver_next(self) -> bool:
+    async def _deliver_next(self, skip: list[uuid.UUID]) -> uuid.UUID | None:
         async with self._sessionmaker() as session, session.begin():
             row = (
                 await session.execute(
@@ -86,6 +87,7 @@ class OutboxWorker:
                     .where(
                         OutboxMessage.status == OutboxStatus.pending.value,
                         OutboxMessage.next_attempt_at <= datetime.now(UTC),
+                        OutboxMessage.id.not_in(skip),
                     )
                     .order_by(OutboxMessage.next_attempt_at)
                     .limit(1)
@@ -93,7 +95,7 @@ class OutboxWorker:
                 )
             ).scalar_one_or_none()
             if row is None:
-                return False
+                return None
             try:
                 await self._transport.send(build_email(row, self._settings.mail_from))
             except Exception as exc:
@@ -102,7 +104,7 @@ class OutboxWorker:
                 row.status = OutboxStatus.delivered.value
                 row.delivered_at = datetime.now(UTC)
                 row.body = ""
-            return True
+            return row.id
 
     def _record_failure(self, row: OutboxMessage, exc: Exception) -> None:
         row.attempts += 1

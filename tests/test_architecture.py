@@ -1,0 +1,49 @@
+"""The identity boundary, checked: no domain but identity imports the identity models or
+service (the import-linter contracts in pyproject.toml), and the same by reading the source."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from candour.core.settings import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "backend" / "candour"
+PRIVATE = {"candour.identity.models", "candour.identity.service"}
+# Entry points that wire everything together may reach in; domains may not.
+ALLOWED_OUTSIDE_IDENTITY = {"candour/models.py", "candour/demo.py"}
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_domain_but_identity_imports_personal_data_modules() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE.parent).as_posix()
+        if relative.startswith("candour/identity/") or relative in ALLOWED_OUTSIDE_IDENTITY:
+            continue
+        if bad := _imports(path) & PRIVATE:
+            offenders.append(f"{relative}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_import_linter_contracts_hold() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken" in result.stdout

@@ -1,0 +1,53 @@
+"""Settings refuse to start a production deployment with the published development secrets."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from candour.core.settings import Environment, Settings
+
+PRODUCTION = {
+    "environment": Environment.production,
+    "database_url": "postgresql://db/candour",
+    "smtp_host": "smtp.example",
+    "jwt_secret": "j" * 40,
+    "pseudonym_key": "p" * 40,
+    "relay_key": "r" * 40,
+}
+
+
+def test_production_with_private_secrets_starts() -> None:
+    assert Settings(**PRODUCTION).environment == Environment.production
+
+
+@pytest.mark.parametrize("key", ["jwt_secret", "pseudonym_key", "relay_key"])
+def test_production_refuses_default_or_short_secrets(key: str) -> None:
+    with pytest.raises(ValidationError, match=key.upper()):
+        Settings(**{**PRODUCTION, key: Settings.model_fields[key].default.get_secret_value()})
+    with pytest.raises(ValidationError, match=key.upper()):
+        Settings(**{**PRODUCTION, key: "short"})
+
+
+def test_production_needs_a_database_and_smtp() -> None:
+    with pytest.raises(ValidationError, match="DATABASE_URL"):
+        Settings(**{**PRODUCTION, "database_url": None})
+    with pytest.raises(ValidationError, match="SMTP_HOST"):
+        Settings(**{**PRODUCTION, "smtp_host": None})
+
+
+def test_lists_come_from_comma_separated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANDOUR_CORS_ORIGINS", "https://a.example, https://b.example")
+    monkeypatch.setenv("CANDOUR_ALLOWED_EMAIL_DOMAINS", "Trust.example")
+    settings = Settings()
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+    assert settings.allowed_email_domains == ["trust.example"]
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    from candour.core.settings import PROJECT_ROOT
+
+    documented = (PROJECT_ROOT / ".env.example").read_text()
+    for name, field in Settings.model_fields.items():
+        variable = field.validation_alias if isinstance(field.validation_alias, str) else f"CANDOUR_{name.upper()}"
+        assert variable in documented, f"{variable} is missing from .env.example"
