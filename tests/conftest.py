@@ -129,4 +129,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if reporter:
-            reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; nothing may be skipped in CI")
+            reporter.write_line(
+                f"CI=true: {len(skipped)} test(s) skipped; nothing may be skipped in CI"
+            )

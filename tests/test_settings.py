@@ -49,5 +49,9 @@ def test_every_setting_is_documented_in_env_example() -> None:
 
     documented = (PROJECT_ROOT / ".env.example").read_text()
     for name, field in Settings.model_fields.items():
-        variable = field.validation_alias if isinstance(field.validation_alias, str) else f"CANDOUR_{name.upper()}"
+        variable = (
+            field.validation_alias
+            if isinstance(field.validation_alias, str)
+            else f"CANDOUR_{name.upper()}"
+        )
         assert variable in documented, f"{variable} is missing from .env.example"

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from candour.contributions.router import router as contributions_router
 from candour.conversations.router import router as conversations_router
 from candour.core.database import SessionDep, create_engine, create_sessionmaker
 from candour.core.errors import install_error_handlers
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(health_router)
     api.include_router(identity_router)
     api.include_router(conversations_router)
+    api.include_router(contributions_router)
     app.include_router(api)
     if FRONTEND_DIR.is_dir():
         app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="spa")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def load_all_models() -> None:
+    import candour.contributions.models
     import candour.conversations.models
     import candour.identity.models
     import candour.mail.models  # noqa: F401

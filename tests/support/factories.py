@@ -18,6 +18,16 @@ from candour.identity import service as identity
 from candour.identity.models import Account
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+_hashes: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # argon2 is slow on purpose; one hash per distinct test password is enough.
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
+
+
 _LINK = re.compile(r"/#/set-password\?token=([A-Za-z0-9_\-]+)")
 
 
@@ -67,7 +77,7 @@ async def make_person(
             display_name=name,
             role=role,
             attributes=attributes or {},
-            password_hash=hash_password(password) if password else None,
+            password_hash=_hash(password) if password else None,
         )
         session.add(account)
         await session.flush()
@@ -100,3 +110,33 @@ def link_token(body: str) -> str:
 def new_client(app: FastAPI) -> httpx.AsyncClient:
     """Another browser: its own cookie jar, same app."""
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")
+
+
+async def make_section(
+    app: FastAPI, conversation_id: uuid.UUID, title: str = "Staffing"
+) -> uuid.UUID:
+    from sqlalchemy import func
+
+    from candour.conversations.models import Section
+
+    async with app.state.sessionmaker() as session, session.begin():
+        position = await session.scalar(
+            select(func.count())
+            .select_from(Section)
+            .where(Section.conversation_id == conversation_id)
+        )
+        section = Section(
+            id=uuid.uuid4(), conversation_id=conversation_id, title=title, position=position
+        )
+        session.add(section)
+    return section.id
+
+
+async def set_window(
+    app: FastAPI, conversation_id: uuid.UUID, *, opens: datetime, closes: datetime
+) -> None:
+    from candour.conversations.models import Conversation
+
+    async with app.state.sessionmaker() as session, session.begin():
+        conversation = await session.get_one(Conversation, conversation_id)
+        conversation.opens_at, conversation.closes_at = opens, closes

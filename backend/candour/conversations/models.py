@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from candour.core.database import Base, created_at_column, random_id_column
@@ -21,3 +22,39 @@ class Conversation(Base):
     # An IANA name such as Europe/London, for showing the window in local time.
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = created_at_column()
+
+
+class Section(Base):
+    """A topic that groups ideas, in the order the facilitators set."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[uuid.UUID] = random_id_column()
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int]
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class PageKind(StrEnum):
+    faq = "faq"
+    privacy = "privacy"
+    support = "support"
+
+
+class Page(Base):
+    """A conversation's FAQ, privacy notice or support services: sanitised HTML."""
+
+    __tablename__ = "pages"
+    __table_args__ = (CheckConstraint("kind IN ('faq', 'privacy', 'support')", name="kind_known"),)
+
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

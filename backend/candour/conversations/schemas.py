@@ -6,11 +6,26 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from candour.core.schemas import RequestBody, ResponseBody
+from candour.conversations.models import PageKind
+from candour.core.schemas import PartialUpdate, RequestBody, ResponseBody
+
+TITLE = Field(min_length=3, max_length=200)
+
+
+def _known_time_zone(value: str | None) -> str | None:
+    if value is None:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}") from exc
+    if value not in available_timezones():
+        raise ValueError(f"unknown time zone {value!r}")
+    return value
 
 
 class ConversationCreate(RequestBody):
-    title: str = Field(min_length=3, max_length=200)
+    title: str = TITLE
     introduction: str = Field(default="", max_length=20_000)
     opens_at: AwareDatetime = Field(description="When posting opens (with a UTC offset).")
     closes_at: AwareDatetime = Field(description="When posting closes; after `opens_at`.")
@@ -18,22 +33,25 @@ class ConversationCreate(RequestBody):
         default="Europe/London", max_length=64, description="IANA time zone name."
     )
 
-    @field_validator("time_zone")
-    @classmethod
-    def _known_time_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        if value not in available_timezones():
-            raise ValueError(f"unknown time zone {value!r}")
-        return value
+    _zone = field_validator("time_zone")(_known_time_zone)
 
     @model_validator(mode="after")
     def _window_ordered(self) -> ConversationCreate:
         if self.closes_at <= self.opens_at:
             raise ValueError("closes_at must be after opens_at")
         return self
+
+
+class ConversationUpdate(PartialUpdate):
+    """Only the fields sent change. The window that results must still be ordered."""
+
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    introduction: str | None = Field(default=None, max_length=20_000)
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    time_zone: str | None = Field(default=None, max_length=64)
+
+    _zone = field_validator("time_zone")(_known_time_zone)
 
 
 class ConversationOut(ResponseBody):
@@ -44,3 +62,45 @@ class ConversationOut(ResponseBody):
     closes_at: datetime
     time_zone: str
     is_open: bool = Field(description="True while posting, commenting and voting are allowed.")
+
+
+class SectionCreate(RequestBody):
+    title: str = TITLE
+    description: str = Field(default="", max_length=5_000)
+
+
+class SectionUpdate(PartialUpdate):
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    description: str | None = Field(default=None, max_length=5_000)
+
+
+class SectionOrder(RequestBody):
+    section_ids: list[uuid.UUID] = Field(
+        min_length=1,
+        max_length=200,
+        description="Every section of the conversation, in the new order.",
+    )
+
+
+class SectionOut(ResponseBody):
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    title: str
+    description: str
+    position: int
+    idea_count: int = Field(description="Published ideas in this section.")
+
+
+class PageUpdate(RequestBody):
+    title: str = TITLE
+    body_html: str = Field(
+        max_length=100_000,
+        description="Rich text. Tags outside a small allow-list (p, a, lists, headings …) and "
+        "every script, style and event attribute are removed.",
+    )
+
+
+class PageOut(ResponseBody):
+    kind: PageKind
+    title: str
+    body_html: str = Field(description="Sanitised HTML, safe to insert into a page.")

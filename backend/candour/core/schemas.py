@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 
 class RequestBody(BaseModel):
@@ -14,3 +16,19 @@ class RequestBody(BaseModel):
 
 class ResponseBody(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+class PartialUpdate(RequestBody):
+    """A PATCH body: fields left out stay as they are; a field sent as null is refused,
+    because none of ours can be emptied that way."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = sorted(str(key) for key, value in data.items() if value is None)
+            if nulls:
+                raise ValueError(
+                    f"{', '.join(nulls)} may not be null; leave a field out to keep it"
+                )
+        return data

@@ -99,3 +99,5 @@ ParticipantCaller = Annotated[Caller, Depends(require_role(Role.participant))]
 FacilitatorCaller = Annotated[Caller, Depends(require_role(Role.facilitator))]
 SponsorCaller = Annotated[Caller, Depends(require_role(Role.sponsor))]
 AdminCaller = Annotated[Caller, Depends(require_role(Role.admin))]
+# Facilitators write the conversation's pages; admins may too.
+EditorCaller = Annotated[Caller, Depends(require_role(Role.facilitator, Role.admin))]

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from candour.contributions import service
+from candour.contributions.errors import (
+    ContributionNotFound,
+    ContributionWithdrawn,
+    NotYourContribution,
+    OnlyParticipantsPost,
+    ReplyTooDeep,
+    UnknownSection,
+)
+from candour.contributions.schemas import (
+    CommentCreate,
+    CommentOut,
+    CommentPage,
+    CommentUpdate,
+    IdeaCreate,
+    IdeaOut,
+    IdeaPage,
+    IdeaSort,
+    IdeaUpdate,
+    MyContributions,
+    SearchPage,
+    Tally,
+    VoteRequest,
+)
+from candour.conversations.errors import ConversationNotOpen
+from candour.core.database import SessionDep
+from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
+from candour.core.pagination import InvalidCursor
+from candour.core.settings import SettingsDep
+from candour.identity import AnyCaller, ParticipantCaller
+
+router = APIRouter(tags=["contributions"])
+
+IDEAS = "/conversations/{conversation_id}/ideas"
+COMMENTS = "/conversations/{conversation_id}/comments"
+Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
+Cursor = Annotated[
+    str | None, Query(max_length=1000, description="`next_cursor` of the page before.")
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=100,
+        description="Any unique string; a retry with the same key returns the first result "
+        "instead of posting twice.",
+    ),
+]
+READ = problem_responses(NotAuthenticated, NotFound, ContributionNotFound, InvalidCursor)
+WRITE = (NotAuthenticated, PermissionDenied, NotFound, ConversationNotOpen, OnlyParticipantsPost)
+OWN = (*WRITE, ContributionNotFound, NotYourContribution, ContributionWithdrawn)
+
+
+@router.get(
+    IDEAS,
+    operation_id="list_ideas",
+    summary="Ideas, newest, most liked, most discussed or most divided first",
+    response_model=IdeaPage,
+    responses=problem_responses(NotAuthenticated, NotFound, UnknownSection, InvalidCursor),
+)
+async def list_ideas(
+    conversation_id: uuid.UUID,
+    caller: AnyCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+    section_id: uuid.UUID | None = None,
+    sort: IdeaSort = IdeaSort.newest,
+    cursor: Cursor = None,
+    limit: Limit = 20,
+) -> IdeaPage:
+    """Published ideas of the conversation, or of one section. Keyset-paginated: follow
+    `next_cursor`. "Most divided" ranks ideas by the size of the smaller side."""
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.list_ideas(
+        session, ctx, section_id=section_id, sort=sort, cursor=cursor, limit=limit
+    )
+
+
+@router.post(
+    IDEAS,
+    operation_id="create_idea",
+    summary="Post an idea",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IdeaOut,
+    responses={
+        200: {"description": "A retry with the same Idempotency-Key: the idea posted first."},
+        **problem_responses(*WRITE, UnknownSection),
+    },
+)
+async def create_idea(
+    conversation_id: uuid.UUID,
+    body: IdeaCreate,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> IdeaOut:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    idea, created = await service.create_idea(session, ctx, body, idempotency_key)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return idea
+
+
+@router.get(
+    IDEAS + "/{idea_id}",
+    operation_id="get_idea",
+    summary="One idea",
+    response_model=IdeaOut,
+    responses=READ,
+)
+async def get_idea(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    caller: AnyCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> IdeaOut:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.get_idea(session, ctx, idea_id)
+
+
+@router.patch(
+    IDEAS + "/{idea_id}",
+    operation_id="update_idea",
+    summary="Edit your idea while the conversation is open",
+    response_model=IdeaOut,
+    responses=problem_responses(*OWN),
+)
+async def update_idea(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    body: IdeaUpdate,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> IdeaOut:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.update_idea(session, ctx, idea_id, body)
+
+
+@router.post(
+    IDEAS + "/{idea_id}/withdraw",
+    operation_id="withdraw_idea",
+    summary="Withdraw your idea",
+    response_model=IdeaOut,
+    responses=problem_responses(*OWN),
+)
+async def withdraw_idea(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> IdeaOut:
+    """It leaves every list and its text is no longer shown; comments under it stay."""
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.withdraw_idea(session, ctx, idea_id)
+
+
+@router.put(
+    IDEAS + "/{idea_id}/vote",
+    operation_id="vote_idea",
+    summary="Like, dislike, or withdraw your vote on an idea",
+    response_model=Tally,
+    responses=problem_responses(*WRITE, ContributionNotFound, ContributionWithdrawn),
+)
+async def vote_idea(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    body: VoteRequest,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Tally:
+    """One vote per participant per idea; the answer holds the exact new counts."""
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.vote_idea(session, ctx, idea_id, body.vote)
+
+
+@router.get(
+    IDEAS + "/{idea_id}/comments",
+    operation_id="list_comments",
+    summary="The comments on an idea, oldest first",
+    response_model=CommentPage,
+    responses=READ,
+)
+async def list_comments(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    caller: AnyCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> CommentPage:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.list_comments(session, ctx, idea_id, cursor=cursor, limit=limit)
+
+
+@router.post(
+    IDEAS + "/{idea_id}/comments",
+    operation_id="create_comment",
+    summary="Comment on an idea, or reply to a comment",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentOut,
+    responses=problem_responses(*WRITE, ContributionNotFound, ContributionWithdrawn, ReplyTooDeep),
+)
+async def create_comment(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    body: CommentCreate,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> CommentOut:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    comment, created = await service.create_comment(session, ctx, idea_id, body, idempotency_key)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return comment
+
+
+@router.patch(
+    COMMENTS + "/{comment_id}",
+    operation_id="update_comment",
+    summary="Edit your comment while the conversation is open",
+    response_model=CommentOut,
+    responses=problem_responses(*OWN),
+)
+async def update_comment(
+    conversation_id: uuid.UUID,
+    comment_id: uuid.UUID,
+    body: CommentUpdate,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> CommentOut:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.update_comment(session, ctx, comment_id, body)
+
+
+@router.post(
+    COMMENTS + "/{comment_id}/withdraw",
+    operation_id="withdraw_comment",
+    summary="Withdraw your comment",
+    response_model=CommentOut,
+    responses=problem_responses(*OWN),
+)
+async def withdraw_comment(
+    conversation_id: uuid.UUID,
+    comment_id: uuid.UUID,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> CommentOut:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.withdraw_comment(session, ctx, comment_id)
+
+
+@router.put(
+    COMMENTS + "/{comment_id}/vote",
+    operation_id="vote_comment",
+    summary="Like, dislike, or withdraw your vote on a comment",
+    response_model=Tally,
+    responses=problem_responses(*WRITE, ContributionNotFound, ContributionWithdrawn),
+)
+async def vote_comment(
+    conversation_id: uuid.UUID,
+    comment_id: uuid.UUID,
+    body: VoteRequest,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Tally:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.vote_comment(session, ctx, comment_id, body.vote)
+
+
+@router.get(
+    "/conversations/{conversation_id}/search",
+    operation_id="search_contributions",
+    summary="Full-text search over ideas and comments",
+    response_model=SearchPage,
+    responses=problem_responses(NotAuthenticated, NotFound, UnknownSection, InvalidCursor),
+)
+async def search_contributions(
+    conversation_id: uuid.UUID,
+    caller: AnyCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+    q: Annotated[
+        str,
+        Query(min_length=2, max_length=200, description='Words to find; "quotes" and -not work.'),
+    ],
+    section_id: uuid.UUID | None = None,
+    cursor: Cursor = None,
+    limit: Limit = 20,
+) -> SearchPage:
+    ctx = await service.context_for(session, settings, caller, conversation_id)
+    return await service.search_contributions(
+        session, ctx, q=q, section_id=section_id, cursor=cursor, limit=limit
+    )
+
+
+@router.get(
+    "/me/contributions",
+    operation_id="list_my_contributions",
+    summary="My posts",
+    response_model=MyContributions,
+    responses=problem_responses(NotAuthenticated, NotFound),
+)
+async def list_my_contributions(
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+    conversation_id: uuid.UUID | None = None,
+) -> MyContributions:
+    """Your own ideas and comments (withdrawn ones too), newest first."""
+    return await service.list_my_contributions(session, settings, caller, conversation_id)

@@ -1,0 +1,627 @@
+"""Ideas, comments and votes: the participant's side of a conversation.
+
+Every public shape is built by ``_idea_out`` / ``_comment_out``, which never include the
+author: ``is_mine`` is computed by comparing with the caller's own pseudonym.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from candour.contributions.errors import (
+    ContributionNotFound,
+    ContributionWithdrawn,
+    NotYourContribution,
+    OnlyParticipantsPost,
+    ReplyTooDeep,
+    UnknownSection,
+)
+from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote, Source, Status
+from candour.contributions.schemas import (
+    CommentCreate,
+    CommentOut,
+    CommentPage,
+    CommentUpdate,
+    IdeaCreate,
+    IdeaOut,
+    IdeaPage,
+    IdeaSort,
+    IdeaUpdate,
+    MyContributions,
+    SearchHit,
+    SearchPage,
+    Tally,
+    VoteChoice,
+)
+from candour.conversations import service as conversations
+from candour.conversations.models import Conversation, Section
+from candour.core.errors import FieldProblem
+from candour.core.pagination import decode_cursor, encode_cursor
+from candour.core.settings import Settings
+from candour.core.time import coarsen
+from candour.identity import Caller, Role
+
+_VOTE_VALUE = {VoteChoice.like: 1, VoteChoice.dislike: -1, VoteChoice.none: 0}
+_VOTE_NAME: dict[int, Literal["like", "dislike"]] = {1: "like", -1: "dislike"}
+_SORT_KEY = {
+    IdeaSort.newest: Idea.created_at,
+    IdeaSort.most_liked: Idea.like_count,
+    IdeaSort.most_discussed: Idea.comment_count,
+    IdeaSort.most_divided: Idea.divided,
+}
+
+
+class Context:
+    """What every call needs: the caller, their pseudonym here, and the settings."""
+
+    def __init__(self, settings: Settings, caller: Caller, conversation: Conversation) -> None:
+        self.settings = settings
+        self.caller = caller
+        self.conversation = conversation
+        self.pseudonym = caller.pseudonym_in(conversation.id)
+
+    def coarse(self, moment: datetime) -> datetime:
+        return coarsen(moment, self.settings.public_time_granularity_seconds)
+
+    @property
+    def secret(self) -> str:
+        return self.settings.jwt_secret.get_secret_value()
+
+
+async def context_for(
+    session: AsyncSession, settings: Settings, caller: Caller, conversation_id: uuid.UUID
+) -> Context:
+    conversation = await conversations.get_conversation(session, caller, conversation_id)
+    return Context(settings, caller, conversation)
+
+
+def _require_writer(ctx: Context) -> None:
+    if ctx.caller.role != Role.participant:
+        raise OnlyParticipantsPost(
+            "Only participants post, comment and vote; facilitators enter paper forms."
+        )
+    conversations.require_open(ctx.conversation)
+
+
+# --- public shapes -----------------------------------------------------------------------
+
+
+def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
+    visible = idea.status == Status.published
+    return IdeaOut(
+        id=idea.id,
+        conversation_id=idea.conversation_id,
+        section_id=idea.section_id,
+        status=Status(idea.status),
+        source=Source(idea.source),
+        title=idea.title if visible else None,
+        body=idea.body if visible else None,
+        created_at=ctx.coarse(idea.created_at),
+        edited=idea.edited_at is not None,
+        like_count=idea.like_count,
+        dislike_count=idea.dislike_count,
+        comment_count=idea.comment_count,
+        my_vote=_VOTE_NAME.get(my_vote or 0),
+        is_mine=idea.author_pseudonym == ctx.pseudonym,
+    )
+
+
+def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> CommentOut:
+    visible = comment.status == Status.published
+    return CommentOut(
+        id=comment.id,
+        idea_id=comment.idea_id,
+        parent_id=comment.parent_id,
+        status=Status(comment.status),
+        source=Source(comment.source),
+        body=comment.body if visible else None,
+        created_at=ctx.coarse(comment.created_at),
+        edited=comment.edited_at is not None,
+        like_count=comment.like_count,
+        dislike_count=comment.dislike_count,
+        my_vote=_VOTE_NAME.get(my_vote or 0),
+        is_mine=comment.author_pseudonym == ctx.pseudonym,
+    )
+
+
+async def _my_idea_votes(
+    session: AsyncSession, ctx: Context, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(IdeaVote.idea_id, IdeaVote.value).where(
+            IdeaVote.idea_id.in_(ids), IdeaVote.voter_pseudonym == ctx.pseudonym
+        )
+    )
+    return {idea_id: value for idea_id, value in rows}
+
+
+async def _my_comment_votes(
+    session: AsyncSession, ctx: Context, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(CommentVote.comment_id, CommentVote.value).where(
+            CommentVote.comment_id.in_(ids), CommentVote.voter_pseudonym == ctx.pseudonym
+        )
+    )
+    return {comment_id: value for comment_id, value in rows}
+
+
+async def _ideas_out(session: AsyncSession, ctx: Context, ideas: Sequence[Idea]) -> list[IdeaOut]:
+    votes = await _my_idea_votes(session, ctx, [i.id for i in ideas])
+    return [_idea_out(ctx, idea, votes.get(idea.id)) for idea in ideas]
+
+
+async def _comments_out(
+    session: AsyncSession, ctx: Context, comments: Sequence[Comment]
+) -> list[CommentOut]:
+    votes = await _my_comment_votes(session, ctx, [c.id for c in comments])
+    return [_comment_out(ctx, comment, votes.get(comment.id)) for comment in comments]
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+async def list_ideas(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    section_id: uuid.UUID | None,
+    sort: IdeaSort,
+    cursor: str | None,
+    limit: int,
+) -> IdeaPage:
+    key = _SORT_KEY[sort]
+    scope = f"ideas:{ctx.conversation.id}:{section_id}:{sort.value}"
+    query = select(Idea).where(Idea.status == Status.published)
+    if section_id is not None:
+        await _section_of(session, ctx, section_id)
+        query = query.where(Idea.section_id == section_id)
+    else:
+        query = query.where(Idea.conversation_id == ctx.conversation.id)
+    if cursor is not None:
+        value, last_id = decode_cursor(ctx.secret, scope, cursor)
+        if key is Idea.created_at:
+            value = datetime.fromisoformat(value)
+        query = query.where(
+            tuple_(key, Idea.id) < tuple_(literal(value, key.type), literal(uuid.UUID(last_id)))
+        )
+    ideas = list(
+        (await session.scalars(query.order_by(key.desc(), Idea.id.desc()).limit(limit + 1))).all()
+    )
+    next_cursor = None
+    if len(ideas) > limit:
+        ideas = ideas[:limit]
+        last = ideas[-1]
+        sort_value = getattr(last, key.key)
+        next_cursor = encode_cursor(
+            ctx.secret,
+            scope,
+            [
+                sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value,
+                str(last.id),
+            ],
+        )
+    return IdeaPage(items=await _ideas_out(session, ctx, ideas), next_cursor=next_cursor)
+
+
+async def _section_of(session: AsyncSession, ctx: Context, section_id: uuid.UUID) -> Section:
+    section = await session.get(Section, section_id)
+    if section is None or section.conversation_id != ctx.conversation.id:
+        raise UnknownSection(
+            "There is no such section in this conversation.",
+            errors=[
+                FieldProblem(field="section_id", message="unknown section", code="unknown_section")
+            ],
+        )
+    return section
+
+
+async def _idea(
+    session: AsyncSession, ctx: Context, idea_id: uuid.UUID, *, lock: bool = False
+) -> Idea:
+    idea = await session.get(Idea, idea_id, with_for_update=lock)
+    if idea is None or idea.conversation_id != ctx.conversation.id:
+        raise ContributionNotFound("No such idea in this conversation.")
+    return idea
+
+
+async def get_idea(session: AsyncSession, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
+    idea = await _idea(session, ctx, idea_id)
+    return (await _ideas_out(session, ctx, [idea]))[0]
+
+
+async def list_comments(
+    session: AsyncSession, ctx: Context, idea_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> CommentPage:
+    """All comments of an idea in the order they were written; replies carry ``parent_id``.
+    Withdrawn comments stay as empty placeholders so the replies under them keep their place."""
+    await _idea(session, ctx, idea_id)
+    scope = f"comments:{idea_id}"
+    query = select(Comment).where(Comment.idea_id == idea_id)
+    if cursor is not None:
+        value, last_id = decode_cursor(ctx.secret, scope, cursor)
+        query = query.where(
+            tuple_(Comment.created_at, Comment.id)
+            > tuple_(
+                literal(datetime.fromisoformat(value), Comment.created_at.type),
+                literal(uuid.UUID(last_id)),
+            )
+        )
+    comments = list(
+        (
+            await session.scalars(query.order_by(Comment.created_at, Comment.id).limit(limit + 1))
+        ).all()
+    )
+    next_cursor = None
+    if len(comments) > limit:
+        comments = comments[:limit]
+        next_cursor = encode_cursor(
+            ctx.secret, scope, [comments[-1].created_at.isoformat(), str(comments[-1].id)]
+        )
+    return CommentPage(items=await _comments_out(session, ctx, comments), next_cursor=next_cursor)
+
+
+async def search_contributions(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    q: str,
+    section_id: uuid.UUID | None,
+    cursor: str | None,
+    limit: int,
+) -> SearchPage:
+    """Full-text search (PostgreSQL, English stemming) over published ideas and comments,
+    best match first."""
+    query_ts = func.websearch_to_tsquery("english", q)
+    idea_rank = func.ts_rank(Idea.search, query_ts)
+    comment_rank = func.ts_rank(Comment.search, query_ts)
+    ideas = select(
+        literal("idea").label("kind"), Idea.id.label("id"), idea_rank.label("rank")
+    ).where(
+        Idea.conversation_id == ctx.conversation.id,
+        Idea.status == Status.published,
+        Idea.search.op("@@")(query_ts),
+    )
+    comments = (
+        select(literal("comment").label("kind"), Comment.id.label("id"), comment_rank.label("rank"))
+        .join(Idea, Idea.id == Comment.idea_id)
+        .where(
+            Comment.conversation_id == ctx.conversation.id,
+            Comment.status == Status.published,
+            Idea.status == Status.published,
+            Comment.search.op("@@")(query_ts),
+        )
+    )
+    if section_id is not None:
+        await _section_of(session, ctx, section_id)
+        ideas = ideas.where(Idea.section_id == section_id)
+        comments = comments.where(Idea.section_id == section_id)
+    hits = ideas.union_all(comments).subquery()
+    page = select(hits.c.kind, hits.c.id, hits.c.rank)
+    scope = f"search:{ctx.conversation.id}:{section_id}:{q}"
+    if cursor is not None:
+        rank, last_id = decode_cursor(ctx.secret, scope, cursor)
+        page = page.where(
+            or_(hits.c.rank < rank, and_(hits.c.rank == rank, hits.c.id < uuid.UUID(last_id)))
+        )
+    rows = (
+        await session.execute(page.order_by(hits.c.rank.desc(), hits.c.id.desc()).limit(limit + 1))
+    ).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(ctx.secret, scope, [rows[-1].rank, str(rows[-1].id)])
+    idea_ids = [r.id for r in rows if r.kind == "idea"]
+    comment_ids = [r.id for r in rows if r.kind == "comment"]
+    found_ideas = (
+        {i.id: i for i in await session.scalars(select(Idea).where(Idea.id.in_(idea_ids)))}
+        if idea_ids
+        else {}
+    )
+    found_comments = (
+        {c.id: c for c in await session.scalars(select(Comment).where(Comment.id.in_(comment_ids)))}
+        if comment_ids
+        else {}
+    )
+    idea_outs = {o.id: o for o in await _ideas_out(session, ctx, list(found_ideas.values()))}
+    comment_outs = {
+        o.id: o for o in await _comments_out(session, ctx, list(found_comments.values()))
+    }
+    items = [
+        SearchHit(kind="idea", idea=idea_outs[r.id])
+        if r.kind == "idea"
+        else SearchHit(kind="comment", comment=comment_outs[r.id])
+        for r in rows
+    ]
+    return SearchPage(items=items, next_cursor=next_cursor)
+
+
+async def list_my_contributions(
+    session: AsyncSession, settings: Settings, caller: Caller, conversation_id: uuid.UUID | None
+) -> MyContributions:
+    """Found by recomputing the caller's pseudonym in each of their conversations: the
+    database holds no link from the person to these rows."""
+    conversation_ids = (
+        [conversation_id] if conversation_id else await caller.conversation_ids(session)
+    )
+    ideas: list[IdeaOut] = []
+    comments: list[CommentOut] = []
+    for cid in conversation_ids:
+        ctx = await context_for(session, settings, caller, cid)
+        mine_ideas = (
+            await session.scalars(
+                select(Idea)
+                .where(Idea.author_pseudonym == ctx.pseudonym)
+                .order_by(Idea.created_at.desc(), Idea.id)
+            )
+        ).all()
+        mine_comments = (
+            await session.scalars(
+                select(Comment)
+                .where(Comment.author_pseudonym == ctx.pseudonym)
+                .order_by(Comment.created_at.desc(), Comment.id)
+            )
+        ).all()
+        ideas += await _ideas_out(session, ctx, mine_ideas)
+        comments += await _comments_out(session, ctx, mine_comments)
+    return MyContributions(ideas=ideas, comments=comments)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+async def create_idea(
+    session: AsyncSession, ctx: Context, data: IdeaCreate, idempotency_key: str | None
+) -> tuple[IdeaOut, bool]:
+    """Post an idea; with an idempotency key, a retry returns the first idea (created=False)."""
+    _require_writer(ctx)
+    await _section_of(session, ctx, data.section_id)
+    values = {
+        "id": uuid.uuid4(),
+        "conversation_id": ctx.conversation.id,
+        "section_id": data.section_id,
+        "author_pseudonym": ctx.pseudonym,
+        "title": data.title,
+        "body": data.body,
+        "idempotency_key": idempotency_key,
+    }
+    statement = insert(Idea).values(values)
+    if idempotency_key is not None:
+        statement = statement.on_conflict_do_nothing(constraint="uq_ideas_author_idempotency_key")
+    created_id = await session.scalar(statement.returning(Idea.id))
+    if created_id is None:
+        existing = await session.scalar(
+            select(Idea).where(
+                Idea.author_pseudonym == ctx.pseudonym, Idea.idempotency_key == idempotency_key
+            )
+        )
+        assert existing is not None
+        return (await _ideas_out(session, ctx, [existing]))[0], False
+    return await get_idea(session, ctx, created_id), True
+
+
+def _require_own_and_published(ctx: Context, row: Idea | Comment) -> None:
+    if row.author_pseudonym is None or row.author_pseudonym != ctx.pseudonym:
+        raise NotYourContribution("You can only change your own posts.")
+    if row.status != Status.published:
+        raise ContributionWithdrawn("This post has been withdrawn and can no longer be changed.")
+
+
+async def update_idea(
+    session: AsyncSession, ctx: Context, idea_id: uuid.UUID, data: IdeaUpdate
+) -> IdeaOut:
+    _require_writer(ctx)
+    idea = await _idea(session, ctx, idea_id, lock=True)
+    _require_own_and_published(ctx, idea)
+    for name, value in data.model_dump(exclude_unset=True).items():
+        setattr(idea, name, value)
+    idea.edited_at = datetime.now(UTC)
+    await session.flush()
+    await session.refresh(idea)
+    return (await _ideas_out(session, ctx, [idea]))[0]
+
+
+async def withdraw_idea(session: AsyncSession, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
+    """The idea leaves every list; its comments stay readable under an empty placeholder."""
+    _require_writer(ctx)
+    idea = await _idea(session, ctx, idea_id, lock=True)
+    _require_own_and_published(ctx, idea)
+    idea.status = Status.withdrawn.value
+    await session.flush()
+    return (await _ideas_out(session, ctx, [idea]))[0]
+
+
+async def _comment(
+    session: AsyncSession, ctx: Context, comment_id: uuid.UUID, *, lock: bool = False
+) -> Comment:
+    comment = await session.get(Comment, comment_id, with_for_update=lock)
+    if comment is None or comment.conversation_id != ctx.conversation.id:
+        raise ContributionNotFound("No such comment in this conversation.")
+    return comment
+
+
+async def create_comment(
+    session: AsyncSession,
+    ctx: Context,
+    idea_id: uuid.UUID,
+    data: CommentCreate,
+    idempotency_key: str | None,
+) -> tuple[CommentOut, bool]:
+    _require_writer(ctx)
+    idea = await _idea(session, ctx, idea_id)
+    if idea.status != Status.published:
+        raise ContributionWithdrawn("This idea has been withdrawn; it takes no new comments.")
+    if data.parent_id is not None:
+        parent = await _comment(session, ctx, data.parent_id)
+        if parent.idea_id != idea_id:
+            raise ReplyTooDeep(
+                "You can only reply to a comment on the same idea.",
+                errors=[
+                    FieldProblem(
+                        field="body.parent_id",
+                        message="not a comment on this idea",
+                        code="wrong_idea",
+                    )
+                ],
+            )
+        if parent.parent_id is not None:
+            raise ReplyTooDeep(
+                "Replies go one level deep: reply to the comment this reply answers.",
+                errors=[
+                    FieldProblem(
+                        field="body.parent_id", message="is itself a reply", code="reply_too_deep"
+                    )
+                ],
+            )
+    statement = insert(Comment).values(
+        id=uuid.uuid4(),
+        conversation_id=ctx.conversation.id,
+        idea_id=idea_id,
+        parent_id=data.parent_id,
+        author_pseudonym=ctx.pseudonym,
+        body=data.body,
+        idempotency_key=idempotency_key,
+    )
+    if idempotency_key is not None:
+        statement = statement.on_conflict_do_nothing(
+            constraint="uq_comments_author_idempotency_key"
+        )
+    created_id = await session.scalar(statement.returning(Comment.id))
+    if created_id is None:
+        existing = await session.scalar(
+            select(Comment).where(
+                Comment.author_pseudonym == ctx.pseudonym,
+                Comment.idempotency_key == idempotency_key,
+            )
+        )
+        assert existing is not None
+        return (await _comments_out(session, ctx, [existing]))[0], False
+    await session.execute(
+        update(Idea).where(Idea.id == idea_id).values(comment_count=Idea.comment_count + 1)
+    )
+    comment = await _comment(session, ctx, created_id)
+    return (await _comments_out(session, ctx, [comment]))[0], True
+
+
+async def update_comment(
+    session: AsyncSession, ctx: Context, comment_id: uuid.UUID, data: CommentUpdate
+) -> CommentOut:
+    _require_writer(ctx)
+    comment = await _comment(session, ctx, comment_id, lock=True)
+    _require_own_and_published(ctx, comment)
+    comment.body = data.body
+    comment.edited_at = datetime.now(UTC)
+    await session.flush()
+    return (await _comments_out(session, ctx, [comment]))[0]
+
+
+async def withdraw_comment(
+    session: AsyncSession, ctx: Context, comment_id: uuid.UUID
+) -> CommentOut:
+    _require_writer(ctx)
+    comment = await _comment(session, ctx, comment_id, lock=True)
+    _require_own_and_published(ctx, comment)
+    comment.status = Status.withdrawn.value
+    await session.execute(
+        update(Idea).where(Idea.id == comment.idea_id).values(comment_count=Idea.comment_count - 1)
+    )
+    await session.flush()
+    return (await _comments_out(session, ctx, [comment]))[0]
+
+
+# --- voting ------------------------------------------------------------------------------
+
+
+async def _apply_vote(
+    session: AsyncSession,
+    table: type[IdeaVote] | type[CommentVote],
+    target: ColumnElement[bool],
+    target_values: dict[str, Any],
+    voter: bytes,
+    choice: VoteChoice,
+) -> tuple[int, int]:
+    """Write one voter's vote; return the change to (likes, dislikes).
+
+    The caller holds the target row's lock, so votes on one item are serialised and the
+    counts move by exactly what changed."""
+    new = _VOTE_VALUE[choice]
+    old = await session.scalar(select(table.value).where(target, table.voter_pseudonym == voter))
+    old = old or 0
+    if old == new:
+        return 0, 0
+    if new == 0:
+        await session.execute(delete(table).where(target, table.voter_pseudonym == voter))
+    elif old == 0:
+        await session.execute(
+            insert(table).values(**target_values, voter_pseudonym=voter, value=new)
+        )
+    else:
+        await session.execute(
+            update(table).where(target, table.voter_pseudonym == voter).values(value=new)
+        )
+    return (new == 1) - (old == 1), (new == -1) - (old == -1)
+
+
+async def vote_idea(
+    session: AsyncSession, ctx: Context, idea_id: uuid.UUID, choice: VoteChoice
+) -> Tally:
+    _require_writer(ctx)
+    idea = await _idea(session, ctx, idea_id, lock=True)
+    if idea.status != Status.published:
+        raise ContributionWithdrawn("This idea has been withdrawn; it takes no votes.")
+    likes, dislikes = await _apply_vote(
+        session, IdeaVote, IdeaVote.idea_id == idea_id, {"idea_id": idea_id}, ctx.pseudonym, choice
+    )
+    counts = (
+        await session.execute(
+            update(Idea)
+            .where(Idea.id == idea_id)
+            .values(like_count=Idea.like_count + likes, dislike_count=Idea.dislike_count + dislikes)
+            .returning(Idea.like_count, Idea.dislike_count)
+        )
+    ).one()
+    return Tally(
+        like_count=counts[0], dislike_count=counts[1], my_vote=_VOTE_NAME.get(_VOTE_VALUE[choice])
+    )
+
+
+async def vote_comment(
+    session: AsyncSession, ctx: Context, comment_id: uuid.UUID, choice: VoteChoice
+) -> Tally:
+    _require_writer(ctx)
+    comment = await _comment(session, ctx, comment_id, lock=True)
+    if comment.status != Status.published:
+        raise ContributionWithdrawn("This comment has been withdrawn; it takes no votes.")
+    likes, dislikes = await _apply_vote(
+        session,
+        CommentVote,
+        CommentVote.comment_id == comment_id,
+        {"comment_id": comment_id},
+        ctx.pseudonym,
+        choice,
+    )
+    counts = (
+        await session.execute(
+            update(Comment)
+            .where(Comment.id == comment_id)
+            .values(
+                like_count=Comment.like_count + likes,
+                dislike_count=Comment.dislike_count + dislikes,
+            )
+            .returning(Comment.like_count, Comment.dislike_count)
+        )
+    ).one()
+    return Tally(
+        like_count=counts[0], dislike_count=counts[1], my_vote=_VOTE_NAME.get(_VOTE_VALUE[choice])
+    )

@@ -1,0 +1,134 @@
+"""The anonymity walk: sign in as every role, call every GET operation in the OpenAPI
+document, and fail if any answer holds another person's address, name or account id, or
+anyone's pseudonym in any encoding.
+
+A new GET operation is walked automatically; one whose path parameter the walk cannot
+fill fails the test, so it cannot slip past.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from fastapi import FastAPI
+
+from candour.identity.pseudonyms import pseudonym_for
+from tests.support.factories import (
+    Person,
+    make_conversation,
+    make_person,
+    make_section,
+    new_client,
+    sign_in,
+)
+
+QUERY_VALUES = {"q": "night", "sort": "most_divided"}
+
+
+def _encodings(raw: bytes) -> list[str]:
+    return [
+        raw.hex(),
+        base64.b64encode(raw).decode(),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        base64.b64encode(raw).decode().rstrip("="),
+    ]
+
+
+def _person_needles(person: Person) -> list[str]:
+    return [person.email, person.display_name or "", str(person.id), person.id.hex]
+
+
+async def _seed(app: FastAPI) -> tuple[dict[str, str], list[Person], list[bytes]]:
+    cid = await make_conversation(app)
+    sid = await make_section(app, cid)
+    authors = [
+        await make_person(
+            app, conversation_id=cid, name=f"Nurse Ratched{n}", email=f"writer{n}@trust.example"
+        )
+        for n in range(3)
+    ]
+    ids: dict[str, str] = {"conversation_id": str(cid), "section_id": str(sid), "kind": "support"}
+    for n, author in enumerate(authors):
+        async with new_client(app) as browser:
+            headers = await sign_in(browser, author)
+            base = f"/api/conversations/{cid}"
+            idea = await browser.post(
+                f"{base}/ideas",
+                json={
+                    "section_id": str(sid),
+                    "title": f"Night shift idea {n}",
+                    "body": "More staff at night",
+                },
+                headers=headers,
+            )
+            ids["idea_id"] = idea.json()["id"]
+            comment = await browser.post(
+                f"{base}/ideas/{ids['idea_id']}/comments",
+                json={"body": "night too"},
+                headers=headers,
+            )
+            ids["comment_id"] = comment.json()["id"]
+            await browser.put(
+                f"{base}/ideas/{ids['idea_id']}/vote", json={"vote": "like"}, headers=headers
+            )
+    pseudonyms = [pseudonym_for(app.state.settings, cid, a.id) for a in authors]
+    return ids, authors, pseudonyms
+
+
+def _fill(path: str, ids: dict[str, str]) -> str:
+    for name, value in ids.items():
+        path = path.replace("{" + name + "}", value)
+    assert "{" not in path, f"the anonymity walk cannot fill {path}: add its parameter to _seed"
+    return path
+
+
+async def test_no_get_operation_reveals_who_wrote_or_voted(app: FastAPI) -> None:
+    ids, authors, pseudonyms = await _seed(app)
+    document = app.openapi()
+    get_operations = [
+        (path, op)
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if method == "get"
+    ]
+    callers = [authors[0]] + [
+        await make_person(app, role=role) for role in ("facilitator", "sponsor", "admin")
+    ]
+    walked = 0
+    for caller in callers:
+        others = [a for a in authors if a.id != caller.id]
+        needles = [n for a in others for n in _person_needles(a)] + [
+            e for p in pseudonyms for e in _encodings(p)
+        ]
+        async with new_client(app) as browser:
+            headers = await sign_in(browser, caller)
+            for path, operation in get_operations:
+                query = {
+                    p["name"]: QUERY_VALUES[p["name"]]
+                    for p in operation.get("parameters", [])
+                    if p["in"] == "query" and p["name"] in QUERY_VALUES
+                }
+                response = await browser.get(_fill(path, ids), params=query, headers=headers)
+                assert response.status_code < 500, f"{path}: {response.status_code}"
+                for needle in needles:
+                    assert needle not in response.text, (
+                        f"{operation['operationId']} as {caller.role} shows {needle!r}"
+                    )
+                walked += 1
+    assert walked == len(callers) * len(get_operations)
+    assert {
+        "list_ideas",
+        "get_idea",
+        "list_comments",
+        "search_contributions",
+        "list_my_contributions",
+    } <= {op["operationId"] for _, op in get_operations}
+
+
+async def test_the_walk_would_catch_a_leak(app: FastAPI) -> None:
+    """Control: the needles are really there to be found when personal data is shown."""
+    _, authors, pseudonyms = await _seed(app)
+    async with new_client(app) as browser:
+        me = await browser.get("/api/me", headers=await sign_in(browser, authors[1]))
+    assert authors[1].email in me.text
+    assert pseudonyms[0].hex() not in me.text
