@@ -102,8 +102,10 @@ async def db(database_url: str, smtp_server: SmtpServer) -> AsyncIterator[asyncp
     try:
         yield connection
     finally:
-        await connection.execute(f"TRUNCATE {TABLES} CASCADE")
-        await connection.close()
+        try:
+            await connection.execute(f"TRUNCATE {TABLES} CASCADE")
+        finally:
+            await connection.close()
 
 
 @pytest.fixture

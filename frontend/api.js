@@ -1,0 +1,179 @@
+// The one API client every page uses. It speaks to the paths in openapi/openapi.json:
+// cookies go with every request (the session is an HttpOnly cookie the page never sees),
+// every write echoes the CSRF cookie in X-CSRF-Token, and every refusal comes back as an
+// ApiError built from the RFC 9457 problem document.
+
+import { API_BASE } from "./config.js";
+
+const CSRF_COOKIE = "candour_csrf";
+const CSRF_HEADER = "X-CSRF-Token";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+// Called when a request that needed a session is refused for want of one (it ended, or the
+// password was changed elsewhere), so the app can send the person back to sign in.
+let sessionEndedHandler = null;
+
+/** Register the function called when the session has ended. */
+export function onSessionEnded(handler) {
+  sessionEndedHandler = handler;
+}
+
+// The CSRF token from the last session answer, kept in memory only: used when the API is on
+// another origin, whose cookie this page cannot read. Never the access token.
+let lastCsrfToken = null;
+
+/** A refusal from the API, or a failure to reach it. */
+export class ApiError extends Error {
+  constructor({ status, code, title, detail, errors = [] }) {
+    super(detail || title || `Request failed (${status})`);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.detail = detail || title || "Something went wrong. Please try again.";
+    // [{ field: "body.email", message, code }]
+    this.errors = Array.isArray(errors) ? errors : [];
+  }
+
+  /** The messages for one request-body field, e.g. fieldMessages("password"). */
+  fieldMessages(name) {
+    return this.errors
+      .filter((e) => e.field === `body.${name}` || e.field === name)
+      .map((e) => e.message);
+  }
+}
+
+/** The value of a cookie this page may read, or null. */
+export function readCookie(name) {
+  for (const part of document.cookie.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+function csrfToken() {
+  return readCookie(CSRF_COOKIE) || lastCsrfToken;
+}
+
+async function problemFrom(response) {
+  const type = response.headers.get("Content-Type") || "";
+  if (type.includes("json")) {
+    try {
+      const body = await response.json();
+      return new ApiError({
+        status: response.status,
+        code: body.code,
+        title: body.title,
+        detail: body.detail,
+        errors: body.errors,
+      });
+    } catch {
+      // Fall through to the generic answer below.
+    }
+  }
+  return new ApiError({
+    status: response.status,
+    code: "http_error",
+    title: response.statusText,
+    detail:
+      response.status >= 500
+        ? "Something went wrong on our side. Please try again in a moment."
+        : `The request was refused (${response.status}).`,
+  });
+}
+
+/**
+ * Call the API. `path` starts with "/api/". Resolves to the parsed JSON (or null for an
+ * empty answer); rejects with an ApiError. A `probe` asks whether a session exists, so its
+ * 401 is an answer rather than a session that ended.
+ */
+export async function request(method, path, body = undefined, { probe = false } = {}) {
+  const headers = { Accept: "application/json, application/problem+json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (!SAFE_METHODS.has(method)) {
+    const token = csrfToken();
+    if (token) headers[CSRF_HEADER] = token;
+  }
+  let response;
+  try {
+    response = await fetch(API_BASE + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "include",
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError({
+      status: 0,
+      code: "network_error",
+      title: "No connection",
+      detail: "We could not reach Candour. Check your connection and try again.",
+    });
+  }
+  if (!response.ok) {
+    const error = await problemFrom(response);
+    if (error.status === 401 && error.code === "not_authenticated" && !probe) {
+      sessionEndedHandler?.(error);
+    }
+    throw error;
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+function rememberSession(session) {
+  lastCsrfToken = session?.csrf_token || null;
+  // Only the person is handed on: the access token stays out of script-visible state.
+  return session?.me ?? null;
+}
+
+// --- the calls the pages make ---------------------------------------------------------
+
+export const api = {
+  /** Sign in; resolves to Me. */
+  async login(email, password) {
+    return rememberSession(await request("POST", "/api/auth/login", { email, password }));
+  },
+  async logout() {
+    try {
+      await request("POST", "/api/auth/logout");
+    } finally {
+      lastCsrfToken = null;
+    }
+  },
+  /** Resolves to { detail }, the same whatever the address. */
+  requestSignInLink(email) {
+    return request("POST", "/api/auth/sign-in-link", { email });
+  },
+  /** Use an emailed link; resolves to Me. */
+  async setPassword(token, password) {
+    return rememberSession(await request("POST", "/api/auth/set-password", { token, password }));
+  },
+  /** Resolves to Me. */
+  async changePassword(currentPassword, newPassword) {
+    return rememberSession(
+      await request("POST", "/api/auth/change-password", {
+        current_password: currentPassword,
+        new_password: newPassword,
+      }),
+    );
+  },
+  /** The signed-in person, or null when nobody is signed in in this browser. */
+  async me() {
+    try {
+      return await request("GET", "/api/me", undefined, { probe: true });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  listConversations() {
+    return request("GET", "/api/conversations");
+  },
+  getConversation(id) {
+    return request("GET", `/api/conversations/${encodeURIComponent(id)}`);
+  },
+};

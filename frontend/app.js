@@ -1,0 +1,166 @@
+// The shell: the header, the route table, and what happens on every change of route
+// (sign-in guard, rendering into <main>, page title, focus on the new heading).
+
+import { ApiError, api, onSessionEnded } from "./api.js";
+import { SERVICE_NAME } from "./config.js";
+import { h, replaceChildren } from "./dom.js";
+import changePassword from "./pages/change-password.js";
+import conversation from "./pages/conversation.js";
+import home from "./pages/home.js";
+import notFound from "./pages/not-found.js";
+import { problemView } from "./pages/problem.js";
+import requestLink from "./pages/request-link.js";
+import setPassword from "./pages/set-password.js";
+import signIn from "./pages/sign-in.js";
+import { href, matchRoute, navigate, startRouter } from "./router.js";
+import * as session from "./session.js";
+
+const routes = [
+  { path: "/", page: home },
+  { path: "/sign-in", page: signIn },
+  { path: "/request-link", page: requestLink },
+  { path: "/set-password", page: setPassword },
+  { path: "/change-password", page: changePassword },
+  { path: "/conversations/:id", page: conversation },
+];
+
+const main = document.getElementById("main-content");
+const nav = document.getElementById("account-nav");
+let renderTicket = 0;
+let pendingFlash = null;
+let currentPath = "/";
+
+function flash(text, kind = "info") {
+  pendingFlash = { text, kind };
+}
+
+function toSignIn(fromPath) {
+  const query = fromPath && fromPath !== "/" ? { next: fromPath } : null;
+  navigate("/sign-in", { query, replace: true });
+}
+
+async function signOut() {
+  try {
+    await api.logout();
+  } catch {
+    // The cookies may already be gone; either way this browser is now signed out.
+  }
+  session.signedOut();
+  flash("You have signed out.", "success");
+  navigate("/sign-in");
+}
+
+function renderHeader(person) {
+  if (!person) {
+    nav.replaceChildren();
+    nav.hidden = true;
+    return;
+  }
+  const link = (path, text) =>
+    h(
+      "li",
+      { class: "account-nav__item" },
+      h(
+        "a",
+        {
+          class: "account-nav__link",
+          href: href(path),
+          "aria-current": currentPath === path ? "page" : null,
+        },
+        text,
+      ),
+    );
+  replaceChildren(
+    nav,
+    h(
+      "ul",
+      { class: "account-nav__list" },
+      link("/", "Conversations"),
+      link("/change-password", "Change password"),
+      h(
+        "li",
+        { class: "account-nav__item" },
+        h("button", { class: "account-nav__button", type: "button", onClick: signOut }, "Sign out"),
+      ),
+    ),
+  );
+  nav.hidden = false;
+}
+
+function mount({ title, node }, { moveFocus }) {
+  replaceChildren(main, node);
+  if (pendingFlash) {
+    const { text, kind } = pendingFlash;
+    pendingFlash = null;
+    const banner = h(
+      "div",
+      { class: ["notice", `notice--${kind}`], role: "status" },
+      h("p", { class: "notice__text" }, text),
+    );
+    const heading = main.querySelector("h1");
+    if (heading) heading.after(banner);
+    else main.prepend(banner);
+  }
+  document.title = `${title} – ${SERVICE_NAME}`;
+  renderHeader(session.currentPerson());
+  if (moveFocus) {
+    window.scrollTo(0, 0);
+    (main.querySelector("h1") || main).focus();
+  }
+}
+
+async function show(location, { initial }) {
+  const ticket = ++renderTicket;
+  const stale = () => ticket !== renderTicket;
+  const matched = matchRoute(routes, location.path);
+  const page = matched ? matched.route.page : notFound;
+  currentPath = location.path;
+  main.setAttribute("aria-busy", "true");
+  try {
+    const person = await session.loadPerson();
+    if (stale()) return;
+    if (page.auth && !person) {
+      const query = location.query.toString();
+      toSignIn(location.path + (query ? `?${query}` : ""));
+      return;
+    }
+    if (page.guestOnly && person) {
+      navigate("/", { replace: true });
+      return;
+    }
+    const view = await page.render({
+      params: matched?.params ?? {},
+      query: location.query,
+      person,
+      go: (path, options) => navigate(path, options),
+      flash,
+      signedIn: (me) => session.signedIn(me),
+    });
+    if (stale()) return;
+    // The first page of a visit keeps focus at the top, so the skip link comes first.
+    mount(view, { moveFocus: !initial });
+  } catch (error) {
+    if (stale()) return;
+    if (error instanceof ApiError && error.code === "not_authenticated") return;
+    if (!(error instanceof ApiError)) console.error(error);
+    mount(problemView(error), { moveFocus: !initial });
+  } finally {
+    if (!stale()) main.removeAttribute("aria-busy");
+  }
+}
+
+onSessionEnded(() => {
+  if (!session.currentPerson()) return;
+  session.signedOut();
+  flash("Your session has ended. Please sign in again.");
+  toSignIn(currentPath);
+});
+
+// The skip link's "#main-content" would be read as a route: move focus instead.
+document.getElementById("skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+  main.scrollIntoView();
+});
+
+startRouter(show);

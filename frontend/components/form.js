@@ -1,0 +1,205 @@
+// Form pieces that meet WCAG 2.2 AA the same way on every page: a label on every field,
+// hints and errors tied to the field with aria-describedby, and one error summary per form
+// that is announced (role="alert") and takes focus, with links that move to each field.
+
+import { ApiError } from "../api.js";
+import { h, replaceChildren, uniqueId } from "../dom.js";
+
+/**
+ * A labelled input. Returns { element, input, name, setError(message|null) }.
+ * `name` is the API's body field it maps to (for errors: [{ field: "body.<name>" }]).
+ */
+export function textField({
+  name,
+  label,
+  type = "text",
+  autocomplete = null,
+  hint = null,
+  inputmode = null,
+  width = null,
+  value = "",
+}) {
+  const id = uniqueId(name);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const errorMessage = h("p", { class: "error-message", id: errorId, hidden: true });
+  const input = h("input", {
+    class: ["input", width && `input--${width}`],
+    id,
+    name,
+    type,
+    autocomplete,
+    inputmode,
+    spellcheck: type === "email" || type === "password" ? "false" : null,
+    autocapitalize: type === "email" ? "none" : null,
+    "aria-describedby": hintId,
+  });
+  input.value = value;
+  const element = h(
+    "div",
+    { class: "form-group" },
+    h("label", { class: "label", for: id }, label),
+    hint ? h("div", { class: "hint", id: hintId }, hint) : null,
+    errorMessage,
+    input,
+  );
+
+  function setError(message) {
+    const describedBy = [hintId];
+    if (message) {
+      replaceChildren(errorMessage, h("span", { class: "visually-hidden" }, "Error: "), message);
+      errorMessage.hidden = false;
+      element.classList.add("form-group--error");
+      input.classList.add("input--error");
+      input.setAttribute("aria-invalid", "true");
+      describedBy.push(errorId);
+    } else {
+      errorMessage.replaceChildren();
+      errorMessage.hidden = true;
+      element.classList.remove("form-group--error");
+      input.classList.remove("input--error");
+      input.removeAttribute("aria-invalid");
+    }
+    const ids = describedBy.filter(Boolean).join(" ");
+    if (ids) input.setAttribute("aria-describedby", ids);
+    else input.removeAttribute("aria-describedby");
+  }
+
+  return { element, input, name, setError };
+}
+
+/**
+ * The error summary at the top of a form. show([{ text, field?, extra? }]) lists the
+ * problems, links each to its field, announces them and moves focus to the summary.
+ */
+export function errorSummary() {
+  const titleId = uniqueId("error-summary-title");
+  const list = h("ul", { class: "error-summary__list" });
+  const extra = h("div", { class: "error-summary__extra" });
+  const element = h(
+    "div",
+    {
+      class: "error-summary",
+      "aria-labelledby": titleId,
+      role: "alert",
+      tabindex: "-1",
+      hidden: true,
+    },
+    h("h2", { class: "error-summary__title", id: titleId }, "There is a problem"),
+    h("div", { class: "error-summary__body" }, list, extra),
+  );
+
+  function show(items, { after = null } = {}) {
+    replaceChildren(
+      list,
+      items.map((item) =>
+        h(
+          "li",
+          {},
+          item.field
+            ? h(
+                "a",
+                {
+                  href: `#${item.field.input.id}`,
+                  onClick: (event) => {
+                    // An ordinary "#id" link would be taken for a route; move focus instead.
+                    event.preventDefault();
+                    item.field.input.focus();
+                  },
+                },
+                item.text,
+              )
+            : item.text,
+        ),
+      ),
+    );
+    replaceChildren(extra, after);
+    element.hidden = false;
+    if (!document.title.startsWith("Error: ")) document.title = `Error: ${document.title}`;
+    element.focus();
+  }
+
+  function clear() {
+    element.hidden = true;
+    list.replaceChildren();
+    extra.replaceChildren();
+    document.title = document.title.replace(/^Error: /, "");
+  }
+
+  return { element, show, clear };
+}
+
+/** The primary button of a form. */
+export function submitButton(text, { secondary = false } = {}) {
+  return h("button", { class: ["button", secondary && "button--secondary"], type: "submit" }, text);
+}
+
+/**
+ * Wire a form: on submit, clear old errors, run `validate()` (returns [{ field, text }]),
+ * then `submit()`. An ApiError is shown in the summary, and its errors[] on their fields;
+ * `describeError(error)` may return { items, after } to say it better for this page.
+ */
+export function handleForm(form, { fields, summary, validate = () => [], submit, describeError }) {
+  let busy = false;
+  form.setAttribute("novalidate", "");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    for (const field of fields) field.setError(null);
+    summary.clear();
+    const problems = validate();
+    if (problems.length) {
+      for (const problem of problems) problem.field?.setError(problem.text);
+      summary.show(problems);
+      return;
+    }
+    busy = true;
+    form.setAttribute("aria-busy", "true");
+    try {
+      await submit();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const custom = describeError?.(error);
+      if (custom) {
+        for (const { field, text } of custom.items) field?.setError(text);
+        summary.show(custom.items, { after: custom.after });
+        return;
+      }
+      const mapped = fields
+        .map((field) => [field, error.fieldMessages(field.name)])
+        .filter(([, messages]) => messages.length);
+      let items;
+      if (error.code === "invalid_input" && mapped.length) {
+        items = mapped.flatMap(([field, messages]) =>
+          messages.map((text) => ({ text: sentence(text), field })),
+        );
+        for (const [field, messages] of mapped) field.setError(messages.map(sentence).join(" "));
+      } else {
+        items = [{ text: error.detail, field: mapped[0]?.[0] }];
+        for (const [field] of mapped) field.setError(error.detail);
+      }
+      summary.show(items);
+    } finally {
+      busy = false;
+      form.removeAttribute("aria-busy");
+    }
+  });
+}
+
+function sentence(text) {
+  const trimmed = String(text).trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The usual checks of an email field, as [{ field, text }]. */
+export function checkEmail(field) {
+  const value = field.input.value.trim();
+  if (!value) return [{ field, text: "Enter your email address" }];
+  if (!EMAIL_PATTERN.test(value)) {
+    return [{ field, text: "Enter an email address in the correct format, like name@example.com" }];
+  }
+  return [];
+}

@@ -1,0 +1,61 @@
+"""The SPA's one API client (frontend/api.js) is checked against the committed OpenAPI
+document: every call it makes is an operation there, and every body it sends has exactly
+the fields that operation accepts (the API refuses unknown fields)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENT = ROOT / "frontend" / "api.js"
+OPENAPI = ROOT / "openapi" / "openapi.json"
+
+_CALL = re.compile(
+    r"""request\(\s*"(?P<method>[A-Z]+)",\s*(?P<quote>["`])(?P<path>/api/[^"`]*)(?P=quote)"""
+    r"""(?:,\s*\{(?P<body>[^}]*)\})?""",
+)
+_TEMPLATE_PARAMETER = re.compile(r"\$\{[^}]*\}")
+_PATH_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def _calls() -> list[tuple[str, str, list[str] | None]]:
+    calls = []
+    for found in _CALL.finditer(CLIENT.read_text()):
+        path = _TEMPLATE_PARAMETER.sub("{}", found["path"])
+        body = found["body"]
+        keys = None
+        if body is not None:
+            keys = [part.split(":")[0].strip() for part in body.split(",") if part.strip()]
+        calls.append((found["method"].lower(), path, keys))
+    return calls
+
+
+def _schema(document: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
+    name = reference["$ref"].rsplit("/", 1)[-1]
+    schema: dict[str, Any] = document["components"]["schemas"][name]
+    return schema
+
+
+def test_every_call_of_the_client_is_an_operation_with_the_fields_it_accepts() -> None:
+    document = json.loads(OPENAPI.read_text())
+    operations = {
+        (method, _PATH_PARAMETER.sub("{}", path)): operation
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    calls = _calls()
+    assert len(calls) >= 8, "the pattern no longer finds the client's calls"
+    for method, path, keys in calls:
+        operation = operations.get((method, path))
+        assert operation is not None, f"{method.upper()} {path} is not in openapi.json"
+        if keys is None:
+            continue
+        content = operation["requestBody"]["content"]["application/json"]
+        schema = _schema(document, content["schema"])
+        accepted = set(schema["properties"])
+        assert set(keys) <= accepted, f"{method.upper()} {path} sends fields it does not accept"
+        missing = set(schema.get("required", [])) - set(keys)
+        assert not missing, f"{method.upper()} {path} leaves out required fields {missing}"
