@@ -35,6 +35,7 @@ from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, pr
 from candour.core.pagination import InvalidCursor
 from candour.core.settings import SettingsDep
 from candour.identity import AnyCaller, ParticipantCaller
+from candour.identity.errors import RateLimited
 
 router = APIRouter(tags=["contributions"])
 
@@ -56,6 +57,7 @@ IdempotencyKey = Annotated[
 ]
 READ = problem_responses(NotAuthenticated, NotFound, ContributionNotFound, InvalidCursor)
 WRITE = (NotAuthenticated, PermissionDenied, NotFound, ConversationNotOpen, OnlyParticipantsPost)
+LIMITED = (*WRITE, RateLimited)
 OWN = (*WRITE, ContributionNotFound, NotYourContribution, ContributionWithdrawn)
 
 
@@ -92,7 +94,7 @@ async def list_ideas(
     response_model=IdeaOut,
     responses={
         200: {"description": "A retry with the same Idempotency-Key: the idea posted first."},
-        **problem_responses(*WRITE, UnknownSection),
+        **problem_responses(*LIMITED, UnknownSection),
     },
 )
 async def create_idea(
@@ -172,7 +174,7 @@ async def withdraw_idea(
     operation_id="vote_idea",
     summary="Like, dislike, or withdraw your vote on an idea",
     response_model=Tally,
-    responses=problem_responses(*WRITE, ContributionNotFound, ContributionWithdrawn),
+    responses=problem_responses(*LIMITED, ContributionNotFound, ContributionWithdrawn),
 )
 async def vote_idea(
     conversation_id: uuid.UUID,
@@ -213,7 +215,9 @@ async def list_comments(
     summary="Comment on an idea, or reply to a comment",
     status_code=status.HTTP_201_CREATED,
     response_model=CommentOut,
-    responses=problem_responses(*WRITE, ContributionNotFound, ContributionWithdrawn, ReplyTooDeep),
+    responses=problem_responses(
+        *LIMITED, ContributionNotFound, ContributionWithdrawn, ReplyTooDeep
+    ),
 )
 async def create_comment(
     conversation_id: uuid.UUID,
@@ -274,7 +278,7 @@ async def withdraw_comment(
     operation_id="vote_comment",
     summary="Like, dislike, or withdraw your vote on a comment",
     response_model=Tally,
-    responses=problem_responses(*WRITE, ContributionNotFound, ContributionWithdrawn),
+    responses=problem_responses(*LIMITED, ContributionNotFound, ContributionWithdrawn),
 )
 async def vote_comment(
     conversation_id: uuid.UUID,

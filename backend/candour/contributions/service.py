@@ -46,7 +46,7 @@ from candour.core.errors import FieldProblem
 from candour.core.pagination import decode_cursor, encode_cursor
 from candour.core.settings import Settings
 from candour.core.time import coarsen
-from candour.identity import Caller, Role
+from candour.identity import Caller, RateLimitedAction, Role
 
 _VOTE_VALUE = {VoteChoice.like: 1, VoteChoice.dislike: -1, VoteChoice.none: 0}
 _VOTE_NAME: dict[int, Literal["like", "dislike"]] = {1: "like", -1: "dislike"}
@@ -82,12 +82,17 @@ async def context_for(
     return Context(settings, caller, conversation)
 
 
-def _require_writer(ctx: Context) -> None:
+async def _require_writer(
+    session: AsyncSession, ctx: Context, action: RateLimitedAction | None = None
+) -> None:
+    """Participants only, inside the window, and within their rate limit for ``action``."""
     if ctx.caller.role != Role.participant:
         raise OnlyParticipantsPost(
             "Only participants post, comment and vote; facilitators enter paper forms."
         )
     conversations.require_open(ctx.conversation)
+    if action is not None:
+        await ctx.caller.spend(session, action)
 
 
 # --- public shapes -----------------------------------------------------------------------
@@ -385,7 +390,7 @@ async def create_idea(
     session: AsyncSession, ctx: Context, data: IdeaCreate, idempotency_key: str | None
 ) -> tuple[IdeaOut, bool]:
     """Post an idea; with an idempotency key, a retry returns the first idea (created=False)."""
-    _require_writer(ctx)
+    await _require_writer(session, ctx, RateLimitedAction.post)
     await _section_of(session, ctx, data.section_id)
     values = {
         "id": uuid.uuid4(),
@@ -421,7 +426,7 @@ def _require_own_and_published(ctx: Context, row: Idea | Comment) -> None:
 async def update_idea(
     session: AsyncSession, ctx: Context, idea_id: uuid.UUID, data: IdeaUpdate
 ) -> IdeaOut:
-    _require_writer(ctx)
+    await _require_writer(session, ctx)
     idea = await _idea(session, ctx, idea_id, lock=True)
     _require_own_and_published(ctx, idea)
     for name, value in data.model_dump(exclude_unset=True).items():
@@ -434,7 +439,7 @@ async def update_idea(
 
 async def withdraw_idea(session: AsyncSession, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
     """The idea leaves every list; its comments stay readable under an empty placeholder."""
-    _require_writer(ctx)
+    await _require_writer(session, ctx)
     idea = await _idea(session, ctx, idea_id, lock=True)
     _require_own_and_published(ctx, idea)
     idea.status = Status.withdrawn.value
@@ -458,7 +463,7 @@ async def create_comment(
     data: CommentCreate,
     idempotency_key: str | None,
 ) -> tuple[CommentOut, bool]:
-    _require_writer(ctx)
+    await _require_writer(session, ctx, RateLimitedAction.post)
     idea = await _idea(session, ctx, idea_id)
     if idea.status != Status.published:
         raise ContributionWithdrawn("This idea has been withdrawn; it takes no new comments.")
@@ -517,7 +522,7 @@ async def create_comment(
 async def update_comment(
     session: AsyncSession, ctx: Context, comment_id: uuid.UUID, data: CommentUpdate
 ) -> CommentOut:
-    _require_writer(ctx)
+    await _require_writer(session, ctx)
     comment = await _comment(session, ctx, comment_id, lock=True)
     _require_own_and_published(ctx, comment)
     comment.body = data.body
@@ -529,7 +534,7 @@ async def update_comment(
 async def withdraw_comment(
     session: AsyncSession, ctx: Context, comment_id: uuid.UUID
 ) -> CommentOut:
-    _require_writer(ctx)
+    await _require_writer(session, ctx)
     comment = await _comment(session, ctx, comment_id, lock=True)
     _require_own_and_published(ctx, comment)
     comment.status = Status.withdrawn.value
@@ -576,7 +581,7 @@ async def _apply_vote(
 async def vote_idea(
     session: AsyncSession, ctx: Context, idea_id: uuid.UUID, choice: VoteChoice
 ) -> Tally:
-    _require_writer(ctx)
+    await _require_writer(session, ctx, RateLimitedAction.vote)
     idea = await _idea(session, ctx, idea_id, lock=True)
     if idea.status != Status.published:
         raise ContributionWithdrawn("This idea has been withdrawn; it takes no votes.")
@@ -599,7 +604,7 @@ async def vote_idea(
 async def vote_comment(
     session: AsyncSession, ctx: Context, comment_id: uuid.UUID, choice: VoteChoice
 ) -> Tally:
-    _require_writer(ctx)
+    await _require_writer(session, ctx, RateLimitedAction.vote)
     comment = await _comment(session, ctx, comment_id, lock=True)
     if comment.status != Status.published:
         raise ContributionWithdrawn("This comment has been withdrawn; it takes no votes.")

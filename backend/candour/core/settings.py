@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     # address is known.
     auth_min_response_ms: int = Field(default=250, ge=0)
 
+    # Per-participant limits (ideas and comments together; likes and dislikes together).
+    rate_limit_posts_per_hour: int = Field(default=30, ge=1)
+    rate_limit_votes_per_minute: int = Field(default=120, ge=1)
+
     # Public timestamps are truncated to this many seconds (default: the hour).
     public_time_granularity_seconds: int = Field(default=3600, ge=1)
 

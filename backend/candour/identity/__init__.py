@@ -14,6 +14,7 @@ from candour.identity.dependencies import (
     EditorCaller,
     FacilitatorCaller,
     ParticipantCaller,
+    RateLimitedAction,
     SponsorCaller,
     require_role,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "EditorCaller",
     "FacilitatorCaller",
     "ParticipantCaller",
+    "RateLimitedAction",
     "Role",
     "SponsorCaller",
     "require_role",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -31,6 +32,17 @@ _cookie = APIKeyCookie(
 )
 
 
+class RateLimitedAction(StrEnum):
+    post = "post"
+    vote = "vote"
+
+    def allowance(self, settings: Settings) -> tuple[int, int]:
+        """(how many, per how many seconds)."""
+        if self is RateLimitedAction.post:
+            return settings.rate_limit_posts_per_hour, 3600
+        return settings.rate_limit_votes_per_minute, 60
+
+
 @dataclass(frozen=True)
 class Caller:
     """The signed-in person, as other domains may see them: a role and, per conversation,
@@ -45,6 +57,13 @@ class Caller:
 
     async def takes_part_in(self, session: AsyncSession, conversation_id: uuid.UUID) -> bool:
         return await service.is_member(session, self._account_id, conversation_id)
+
+    async def spend(self, session: AsyncSession, action: RateLimitedAction) -> None:
+        """Count one rate-limited action by this person; 429 ``rate_limited`` past the limit."""
+        limit, window = action.allowance(self._settings)
+        await service.spend_allowance(
+            session, self._settings, self._account_id, action.value, limit, window
+        )
 
     async def conversation_ids(self, session: AsyncSession) -> list[uuid.UUID]:
         return await service.conversation_ids_of(session, self._account_id)

@@ -21,5 +21,9 @@ class ImportRejected(DomainError):
     status, code, title = 422, "import_rejected", "Import refused"
 
 
+class RateLimited(DomainError):
+    status, code, title = 429, "rate_limited", "Slow down"
+
+
 class SignInThrottled(DomainError):
     status, code, title = 429, "sign_in_throttled", "Too many failed sign-ins"

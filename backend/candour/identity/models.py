@@ -104,6 +104,26 @@ class SignInFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
+class ActionCounter(Base):
+    """How many posts (or votes …) one person made in the current window, for rate limits.
+
+    Keyed by a keyed hash of person and action, so the table names nobody; old windows are
+    dropped as new ones start."""
+
+    __tablename__ = "action_counters"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 PERSONAL_DATA_TABLES = frozenset(
-    {"accounts", "memberships", "sign_in_tokens", "author_links", "sign_in_failures"}
+    {
+        "accounts",
+        "memberships",
+        "sign_in_tokens",
+        "author_links",
+        "sign_in_failures",
+        "action_counters",
+    }
 )

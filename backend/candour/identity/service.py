@@ -39,11 +39,13 @@ from candour.identity.errors import (
     ImportRejected,
     InvalidCredentials,
     InvalidSignInLink,
+    RateLimited,
     SignInThrottled,
     WeakPassword,
 )
 from candour.identity.models import (
     Account,
+    ActionCounter,
     AuthorLink,
     Membership,
     Role,
@@ -528,6 +530,43 @@ async def assign_role(session: AsyncSession, *, email: str, role: Role) -> Accou
         )
         await session.refresh(account)
     return account
+
+
+async def spend_allowance(
+    session: AsyncSession,
+    settings: Settings,
+    account_id: uuid.UUID,
+    action: str,
+    limit: int,
+    window_seconds: int,
+) -> None:
+    """Count one ``action`` by this person in the current fixed window; refuse past ``limit``.
+
+    Runs in the caller's transaction: a refused request rolls its own count back."""
+    now = datetime.now(UTC)
+    epoch = int(now.timestamp())
+    window_start = datetime.fromtimestamp(epoch - epoch % window_seconds, UTC)
+    key_hash = hash_client_key(settings.jwt_secret.get_secret_value(), f"{action}:{account_id}")
+    await session.execute(
+        delete(ActionCounter).where(
+            ActionCounter.key_hash == key_hash, ActionCounter.window_start < window_start
+        )
+    )
+    statement = insert(ActionCounter).values(key_hash=key_hash, window_start=window_start, count=1)
+    count = await session.scalar(
+        statement.on_conflict_do_update(
+            index_elements=["key_hash", "window_start"], set_={"count": ActionCounter.count + 1}
+        ).returning(ActionCounter.count)
+    )
+    if count is not None and count > limit:
+        retry_after = max(
+            1, int((window_start + timedelta(seconds=window_seconds) - now).total_seconds())
+        )
+        raise RateLimited(
+            f"You have reached the limit of {limit} for now. "
+            f"Please try again in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def me_fields(account: Account) -> dict[str, Any]:
