@@ -83,13 +83,40 @@ async function problemFrom(response) {
   });
 }
 
+/** "?a=1&b=2" from { a: 1, b: 2, c: null }: empty values are left out. */
+function queryString(query) {
+  if (!query) return "";
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== null && value !== undefined && value !== "") search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+/**
+ * A fresh key for one submission of a new post. The API answers a retry with the same key
+ * with the post made the first time, so a double click or a lost answer never posts twice.
+ * (getRandomValues, unlike randomUUID, also works outside secure contexts.)
+ */
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 /**
  * Call the API. `path` starts with "/api/". Resolves to the parsed JSON (or null for an
  * empty answer); rejects with an ApiError. A `probe` asks whether a session exists, so its
- * 401 is an answer rather than a session that ended.
+ * 401 is an answer rather than a session that ended. `query` becomes the query string;
+ * `headers` are added to the request's own.
  */
-export async function request(method, path, body = undefined, { probe = false } = {}) {
-  const headers = { Accept: "application/json, application/problem+json" };
+export async function request(
+  method,
+  path,
+  body = undefined,
+  { probe = false, query = null, headers: extraHeaders = null } = {},
+) {
+  const headers = { Accept: "application/json, application/problem+json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (!SAFE_METHODS.has(method)) {
     const token = csrfToken();
@@ -97,7 +124,7 @@ export async function request(method, path, body = undefined, { probe = false } 
   }
   let response;
   try {
-    response = await fetch(API_BASE + path, {
+    response = await fetch(API_BASE + path + queryString(query), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -176,4 +203,106 @@ export const api = {
   getConversation(id) {
     return request("GET", `/api/conversations/${encodeURIComponent(id)}`);
   },
+
+  // --- a conversation's sections and pages ---
+
+  /** [SectionOut], in the facilitators' order. */
+  listSections(conversationId) {
+    return request("GET", `/api/conversations/${e(conversationId)}/sections`);
+  },
+  /** [PageOut]: FAQ, privacy notice and support services, each with sanitised body_html. */
+  listPages(conversationId) {
+    return request("GET", `/api/conversations/${e(conversationId)}/pages`);
+  },
+  getPage(conversationId, kind) {
+    return request("GET", `/api/conversations/${e(conversationId)}/pages/${e(kind)}`);
+  },
+
+  // --- ideas ---
+
+  /** { items: [IdeaOut], next_cursor }; sort is newest | most_liked | most_discussed | most_divided. */
+  listIdeas(conversationId, { sectionId = null, sort = "newest", cursor = null, limit = null } = {}) {
+    return request("GET", `/api/conversations/${e(conversationId)}/ideas`, undefined, {
+      query: { section_id: sectionId, sort, cursor, limit },
+    });
+  },
+  /** Resolves to the new IdeaOut; a retry with the same key resolves to the first one. */
+  createIdea(conversationId, { sectionId, title, body }, idempotencyKey) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/ideas`,
+      { section_id: sectionId, title, body },
+      { headers: { "Idempotency-Key": idempotencyKey } },
+    );
+  },
+  getIdea(conversationId, ideaId) {
+    return request("GET", `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}`);
+  },
+  updateIdea(conversationId, ideaId, { title, body }) {
+    return request("PATCH", `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}`, {
+      title,
+      body,
+    });
+  },
+  withdrawIdea(conversationId, ideaId) {
+    return request("POST", `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}/withdraw`);
+  },
+  /** vote: like | dislike | none. Resolves to { like_count, dislike_count, my_vote }. */
+  voteIdea(conversationId, ideaId, vote) {
+    return request("PUT", `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}/vote`, {
+      vote,
+    });
+  },
+
+  // --- comments ---
+
+  /** { items: [CommentOut], next_cursor }, oldest first; replies carry parent_id. */
+  listComments(conversationId, ideaId, { cursor = null } = {}) {
+    return request("GET", `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}/comments`, undefined, {
+      query: { cursor },
+    });
+  },
+  createComment(conversationId, ideaId, { body, parentId = null }, idempotencyKey) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}/comments`,
+      { body, parent_id: parentId },
+      { headers: { "Idempotency-Key": idempotencyKey } },
+    );
+  },
+  updateComment(conversationId, commentId, { body }) {
+    return request("PATCH", `/api/conversations/${e(conversationId)}/comments/${e(commentId)}`, {
+      body,
+    });
+  },
+  withdrawComment(conversationId, commentId) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/comments/${e(commentId)}/withdraw`,
+    );
+  },
+  voteComment(conversationId, commentId, vote) {
+    return request("PUT", `/api/conversations/${e(conversationId)}/comments/${e(commentId)}/vote`, {
+      vote,
+    });
+  },
+
+  // --- finding ---
+
+  /** { items: [{ kind: "idea" | "comment", idea?, comment? }], next_cursor }, best match first. */
+  search(conversationId, { q, sectionId = null, cursor = null }) {
+    return request("GET", `/api/conversations/${e(conversationId)}/search`, undefined, {
+      query: { q, section_id: sectionId, cursor },
+    });
+  },
+  /** The caller's own { ideas, comments } in one conversation (participants only). */
+  myContributions(conversationId) {
+    return request("GET", "/api/me/contributions", undefined, {
+      query: { conversation_id: conversationId },
+    });
+  },
 };
+
+function e(value) {
+  return encodeURIComponent(value);
+}

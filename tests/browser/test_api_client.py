@@ -15,21 +15,25 @@ OPENAPI = ROOT / "openapi" / "openapi.json"
 
 _CALL = re.compile(
     r"""request\(\s*"(?P<method>[A-Z]+)",\s*(?P<quote>["`])(?P<path>/api/[^"`]*)(?P=quote)"""
-    r"""(?:,\s*\{(?P<body>[^}]*)\})?""",
+    r"""(?:,\s*(?:\{(?P<body>[^}]*)\}|undefined))?"""
+    r"""(?:,\s*\{[^{}]*?query:\s*\{(?P<query>[^}]*)\})?""",
 )
 _TEMPLATE_PARAMETER = re.compile(r"\$\{[^}]*\}")
 _PATH_PARAMETER = re.compile(r"\{[^}]*\}")
 
 
-def _calls() -> list[tuple[str, str, list[str] | None]]:
+def _keys(literal: str | None) -> list[str] | None:
+    """The keys of an object literal's inside, "a, b: x" → ["a", "b"]."""
+    if literal is None:
+        return None
+    return [part.split(":")[0].strip() for part in literal.split(",") if part.strip()]
+
+
+def _calls() -> list[tuple[str, str, list[str] | None, list[str] | None]]:
     calls = []
     for found in _CALL.finditer(CLIENT.read_text()):
         path = _TEMPLATE_PARAMETER.sub("{}", found["path"])
-        body = found["body"]
-        keys = None
-        if body is not None:
-            keys = [part.split(":")[0].strip() for part in body.split(",") if part.strip()]
-        calls.append((found["method"].lower(), path, keys))
+        calls.append((found["method"].lower(), path, _keys(found["body"]), _keys(found["query"])))
     return calls
 
 
@@ -47,10 +51,17 @@ def test_every_call_of_the_client_is_an_operation_with_the_fields_it_accepts() -
         for method, operation in methods.items()
     }
     calls = _calls()
-    assert len(calls) >= 8, "the pattern no longer finds the client's calls"
-    for method, path, keys in calls:
+    assert len(calls) >= 20, "the pattern no longer finds the client's calls"
+    assert sum(query is not None for *_, query in calls) >= 4, "no query parameters found"
+    for method, path, keys, query in calls:
         operation = operations.get((method, path))
         assert operation is not None, f"{method.upper()} {path} is not in openapi.json"
+        parameters = [p for p in operation.get("parameters", []) if p["in"] == "query"]
+        if query is not None:
+            known = {p["name"] for p in parameters}
+            assert set(query) <= known, f"{method.upper()} {path} sends unknown query {query}"
+        required = {p["name"] for p in parameters if p.get("required")}
+        assert required <= set(query or []), f"{method.upper()} {path} leaves out {required}"
         if keys is None:
             continue
         content = operation["requestBody"]["content"]["application/json"]
