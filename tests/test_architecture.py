@@ -47,3 +47,16 @@ def test_import_linter_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken" in result.stdout
+
+
+def test_no_domain_but_identity_reads_the_callers_account_id() -> None:
+    """Other domains see a caller's role and pseudonym, never the account behind them."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE.parent).as_posix()
+        if relative.startswith("candour/identity/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in {"account_id", "_account_id"}:
+                offenders.append(f"{relative}:{node.lineno}")
+    assert offenders == []

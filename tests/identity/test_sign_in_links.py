@@ -131,3 +131,15 @@ async def test_an_allowed_domain_colleague_can_ask_for_a_first_link(
     )
     assert outsider.status_code == 202
     assert await db.fetchval("SELECT count(*) FROM accounts WHERE email LIKE '%elsewhere%'") == 0
+
+
+async def test_the_link_form_cannot_flood_a_mailbox(
+    app: FastAPI, client: httpx.AsyncClient, smtp_server: SmtpServer
+) -> None:
+    person = await make_person(app, password=None)
+    answers = [
+        await client.post("/api/auth/sign-in-link", json={"email": person.email}) for _ in range(6)
+    ]
+    assert {(a.status_code, a.text) for a in answers} == {(answers[0].status_code, answers[0].text)}
+    await deliver_all(app)
+    assert len(smtp_server.to(person.email)) == 3

@@ -59,6 +59,7 @@ from candour.mail import service as mail
 INVITATION = "invitation"
 REQUESTED = "requested"
 MAX_IMPORT_ROWS = 50_000
+LINKS_PER_ADDRESS_PER_HOUR = 3
 _NAME_COLUMNS = ("name", "display_name")
 _RESERVED_COLUMNS = {"email", "role", *_NAME_COLUMNS}
 _conversations = table("conversations", column("id"), column("closes_at"))
@@ -342,9 +343,14 @@ async def _issue_links(
 async def request_sign_in_link(session: AsyncSession, settings: Settings, email: str) -> None:
     """Send a new link to a known address, or to a new one under an allowed domain.
 
-    Says nothing either way: the caller answers identically whatever happens here.
+    Says nothing either way: the caller answers identically whatever happens here. At most
+    ``LINKS_PER_ADDRESS_PER_HOUR`` links go to one address, so the form cannot be used to
+    flood someone's mailbox.
     """
     email = normalise_email(email)
+    sent, _ = await _count_action(session, settings, f"sign-in-link:{email}", 3600)
+    if sent > LINKS_PER_ADDRESS_PER_HOUR:
+        return
     account = await session.scalar(select(Account).where(Account.email == email))
     if account is None:
         domain = email.rsplit("@", 1)[-1]
@@ -543,10 +549,25 @@ async def spend_allowance(
     """Count one ``action`` by this person in the current fixed window; refuse past ``limit``.
 
     Runs in the caller's transaction: a refused request rolls its own count back."""
+    count, retry_after = await _count_action(
+        session, settings, f"{action}:{account_id}", window_seconds
+    )
+    if count > limit:
+        raise RateLimited(
+            f"You have reached the limit of {limit} for now. "
+            f"Please try again in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+async def _count_action(
+    session: AsyncSession, settings: Settings, key: str, window_seconds: int
+) -> tuple[int, int]:
+    """Add one to ``key``'s count in the current fixed window; return (count, seconds left)."""
     now = datetime.now(UTC)
     epoch = int(now.timestamp())
     window_start = datetime.fromtimestamp(epoch - epoch % window_seconds, UTC)
-    key_hash = hash_client_key(settings.jwt_secret.get_secret_value(), f"{action}:{account_id}")
+    key_hash = hash_client_key(settings.jwt_secret.get_secret_value(), key)
     await session.execute(
         delete(ActionCounter).where(
             ActionCounter.key_hash == key_hash, ActionCounter.window_start < window_start
@@ -558,15 +579,10 @@ async def spend_allowance(
             index_elements=["key_hash", "window_start"], set_={"count": ActionCounter.count + 1}
         ).returning(ActionCounter.count)
     )
-    if count is not None and count > limit:
-        retry_after = max(
-            1, int((window_start + timedelta(seconds=window_seconds) - now).total_seconds())
-        )
-        raise RateLimited(
-            f"You have reached the limit of {limit} for now. "
-            f"Please try again in {retry_after} seconds.",
-            headers={"Retry-After": str(retry_after)},
-        )
+    retry_after = max(
+        1, int((window_start + timedelta(seconds=window_seconds) - now).total_seconds())
+    )
+    return int(count or 0), retry_after
 
 
 def me_fields(account: Account) -> dict[str, Any]:
