@@ -86,6 +86,7 @@ def settings(database_url: str, smtp_server: SmtpServer, tmp_path: Path) -> Sett
         smtp_host=smtp_server.host,
         smtp_port=smtp_server.port,
         run_outbox_worker=False,
+        run_retention_scheduler=False,
         auth_min_response_ms=0,
         outbox_backoff_seconds=0,
         outbox_poll_seconds=0.05,

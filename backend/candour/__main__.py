@@ -88,6 +88,24 @@ def _worker(_: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def _retention(_: argparse.Namespace) -> None:
+    from candour.core.database import create_engine, create_sessionmaker
+    from candour.privacy.service import run_due
+
+    url = _database_url()
+    settings = get_settings()
+
+    async def run() -> None:
+        engine = create_engine(settings, url)
+        try:
+            runs = await run_due(create_sessionmaker(engine), settings, trigger="command")
+            print(f"retention: {len(runs)} conversation(s) done")
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
 def _openapi(args: argparse.Namespace) -> None:
     from candour.app import create_app
 
@@ -113,6 +131,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply the migrations").set_defaults(handler=_migrate)
     commands.add_parser("worker", help="run the outbox delivery worker alone").set_defaults(
         handler=_worker
+    )
+    commands.add_parser("retention", help="delete personal data that is due").set_defaults(
+        handler=_retention
     )
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("output", nargs="?", default="openapi/openapi.json")

@@ -20,10 +20,13 @@ from candour.conversations.router import router as conversations_router
 from candour.core.database import SessionDep, create_engine, create_sessionmaker
 from candour.core.errors import install_error_handlers
 from candour.core.http import SecurityHeadersAndAccessLog
+from candour.core.periodic import run_periodically
 from candour.core.settings import PROJECT_ROOT, Settings, get_settings
 from candour.identity.router import router as identity_router
 from candour.mail.transport import transport_from_settings
 from candour.mail.worker import OutboxWorker
+from candour.privacy import service as privacy
+from candour.privacy.router import router as privacy_router
 
 logger = logging.getLogger("candour")
 
@@ -70,20 +73,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         engine = create_engine(settings, settings.database_url)
         app.state.sessionmaker = create_sessionmaker(engine)
-        worker_task = None
-        worker = None
+        # One stop signal for every background loop of this process.
+        stop = asyncio.Event()
+        loops = []
         if settings.run_outbox_worker:
-            worker = OutboxWorker(
-                app.state.sessionmaker, transport_from_settings(settings), settings
-            )
-            worker_task = asyncio.create_task(worker.run_forever(), name="outbox-worker")
+            transport = transport_from_settings(settings)
+            worker = OutboxWorker(app.state.sessionmaker, transport, settings, stop=stop)
+            loops.append(worker.run_forever())
+        if settings.run_retention_scheduler:
+
+            async def retention_round() -> None:
+                await privacy.run_due(app.state.sessionmaker, settings)
+
+            interval = settings.retention_poll_seconds
+            loops.append(run_periodically(retention_round, interval, stop, "retention"))
+        tasks = [asyncio.create_task(loop) for loop in loops]
         try:
             yield
         finally:
-            if worker and worker_task:
-                worker.stop()
+            stop.set()
+            for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                    await asyncio.wait_for(worker_task, timeout=15)
+                    await asyncio.wait_for(task, timeout=15)
             await engine.dispose()
 
     app = FastAPI(
@@ -111,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(identity_router)
     api.include_router(conversations_router)
     api.include_router(contributions_router)
+    api.include_router(privacy_router)
     app.include_router(api)
     if FRONTEND_DIR.is_dir():
         app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="spa")

@@ -7,4 +7,5 @@ def load_all_models() -> None:
     import candour.contributions.models
     import candour.conversations.models
     import candour.identity.models
-    import candour.mail.models  # noqa: F401
+    import candour.mail.models
+    import candour.privacy.models  # noqa: F401

@@ -25,6 +25,7 @@ def live_server(
         "DATABASE_URL": database_url,
         "CANDOUR_ENVIRONMENT": "test",
         "CANDOUR_RUN_OUTBOX_WORKER": "false",
+        "CANDOUR_RUN_RETENTION_SCHEDULER": "false",
         "CANDOUR_AUTH_MIN_RESPONSE_MS": "0",
         **(extra_env or {}),
     }

@@ -21,7 +21,16 @@ class Conversation(Base):
     closes_at: Mapped[datetime]
     # An IANA name such as Europe/London, for showing the window in local time.
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # When the facilitators' work is finished; personal data goes a set time after it.
+    # NULL means "at closing".
+    completed_at: Mapped[datetime | None]
+    # Set by the retention job once this conversation's personal data is gone.
+    retention_done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at_column()
+
+    @property
+    def effective_completed_at(self) -> datetime:
+        return self.completed_at or self.closes_at
 
 
 class Section(Base):

@@ -50,6 +50,11 @@ class ConversationUpdate(PartialUpdate):
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
     time_zone: str | None = Field(default=None, max_length=64)
+    completed_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the work on this conversation is finished (default: its close). "
+        "Personal data is deleted a set number of days after it.",
+    )
 
     _zone = field_validator("time_zone")(_known_time_zone)
 
@@ -62,6 +67,7 @@ class ConversationOut(ResponseBody):
     closes_at: datetime
     time_zone: str
     is_open: bool = Field(description="True while posting, commenting and voting are allowed.")
+    completed_at: datetime = Field(description="When the work is finished (default: the close).")
 
 
 class SectionCreate(RequestBody):

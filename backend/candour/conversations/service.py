@@ -66,6 +66,7 @@ def to_out(conversation: Conversation) -> ConversationOut:
         closes_at=conversation.closes_at,
         time_zone=conversation.time_zone,
         is_open=is_open(conversation),
+        completed_at=conversation.effective_completed_at,
     )
 
 
@@ -103,6 +104,24 @@ async def update_conversation(
     changes = data.model_dump(exclude_unset=True)
     opens = changes.get("opens_at", conversation.opens_at)
     closes = changes.get("closes_at", conversation.closes_at)
+    completed = changes.get("completed_at")
+    if completed is not None and completed < opens:
+        raise WindowNotOrdered(
+            "The work cannot be finished before the conversation opens.",
+            errors=[
+                FieldProblem(
+                    field="body.completed_at",
+                    message="must be after opens_at",
+                    code="window_not_ordered",
+                )
+            ],
+        )
+    if conversation.retention_done_at is not None and (
+        {"completed_at", "closes_at"} & changes.keys()
+    ):
+        raise WindowNotOrdered(
+            "Personal data for this conversation has already been deleted; its dates are final."
+        )
     if closes <= opens:
         raise WindowNotOrdered(
             "The conversation would close before it opens: closes_at must be after opens_at.",

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     # address is known.
     auth_min_response_ms: int = Field(default=250, ge=0)
 
+    # Personal data is deleted this many days after a conversation is complete; the job
+    # looks for due conversations this often (in every process; they share the work).
+    retention_days: int = Field(default=30, ge=0)
+    retention_poll_seconds: float = Field(default=3600, gt=0)
+    run_retention_scheduler: bool = True
+
     # Per-participant limits (ideas and comments together; likes and dislikes together).
     rate_limit_posts_per_hour: int = Field(default=30, ge=1)
     rate_limit_votes_per_minute: int = Field(default=120, ge=1)

@@ -18,6 +18,15 @@ from candour.identity.dependencies import (
     SponsorCaller,
     require_role,
 )
+from candour.identity.lifecycle import (
+    Forgotten,
+    Person,
+    erase_person,
+    forget_participants_of,
+    person_by_email,
+    person_of_caller,
+    profile_of_caller,
+)
 from candour.identity.models import Role
 
 __all__ = [
@@ -26,9 +35,16 @@ __all__ = [
     "Caller",
     "EditorCaller",
     "FacilitatorCaller",
+    "Forgotten",
     "ParticipantCaller",
+    "Person",
     "RateLimitedAction",
     "Role",
     "SponsorCaller",
+    "erase_person",
+    "forget_participants_of",
+    "person_by_email",
+    "person_of_caller",
+    "profile_of_caller",
     "require_role",
 ]

@@ -84,7 +84,9 @@ async def _current_caller(
     token = bearer.credentials if bearer else cookie
     if not token:
         raise NotAuthenticated("Sign in first.")
-    resolved = await service.resolve_session(session, settings, token)
+    resolved = await service.resolve_session(
+        session, settings, token, for_write=request.method not in _SAFE_METHODS
+    )
     if resolved is None:
         raise NotAuthenticated("Your session has ended or is not valid. Please sign in again.")
     account, claims = resolved

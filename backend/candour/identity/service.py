@@ -485,14 +485,19 @@ def open_session(settings: Settings, account: Account) -> tuple[str, SessionClai
 
 
 async def resolve_session(
-    session: AsyncSession, settings: Settings, token: str
+    session: AsyncSession, settings: Settings, token: str, *, for_write: bool = False
 ) -> tuple[Account, SessionClaims] | None:
-    """The account behind a session token, or None if the token no longer holds."""
+    """The account behind a session token, or None if the token no longer holds.
+
+    For a write the account row is share-locked until the request commits, so an erasure
+    waits for writes already under way and every later write finds no account."""
     try:
         claims = decode_session_token(settings.jwt_secret.get_secret_value(), token)
     except InvalidSessionToken:
         return None
-    account = await session.get(Account, claims.account_id)
+    account = await session.get(
+        Account, claims.account_id, with_for_update={"read": True} if for_write else None
+    )
     if (
         account is None
         or account.token_version != claims.token_version

@@ -1,7 +1,8 @@
-"""Queueing mail: the one function other code calls."""
+"""Queueing mail: the functions other code calls."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,3 +27,16 @@ async def enqueue_many(session: AsyncSession, messages: list[dict[str, str]]) ->
     if messages:
         statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
         await session.execute(statement, messages)
+
+
+async def forget_recipients(session: AsyncSession, addresses: list[str]) -> int:
+    """Delete every message to these addresses, queued or sent: after erasure or retention
+    the outbox must not remember who was written to. Returns how many went."""
+    if not addresses:
+        return 0
+    result = await session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.recipient.in_(addresses))
+        .returning(OutboxMessage.id)
+    )
+    return len(result.all())

@@ -11,7 +11,6 @@ stable ``Message-ID`` lets receiving systems drop such a duplicate.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from email.utils import formatdate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from candour.core.periodic import run_periodically
 from candour.core.settings import Settings
 from candour.mail.models import OutboxMessage, OutboxStatus
 from candour.mail.transport import MailTransport
@@ -47,27 +47,22 @@ class OutboxWorker:
         sessionmaker: async_sessionmaker[AsyncSession],
         transport: MailTransport,
         settings: Settings,
+        *,
+        stop: asyncio.Event | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._transport = transport
         self._settings = settings
-        self._stop = asyncio.Event()
+        self._stop = stop or asyncio.Event()
 
     def stop(self) -> None:
         """Finish the message in hand, then return from :meth:`run_forever`."""
         self._stop.set()
 
     async def run_forever(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # A database outage must not kill the worker; it tries again next round.
-                logger.exception("outbox round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self._settings.outbox_poll_seconds)
+        await run_periodically(
+            self.run_once, self._settings.outbox_poll_seconds, self._stop, "outbox"
+        )
 
     async def run_once(self) -> int:
         """Try each due message once, up to one batch; return how many were tried."""

@@ -1,0 +1,146 @@
+"""Forgetting people: erasure on request and retention after a conversation is complete.
+
+Other domains drive these through :class:`Person`, an opaque handle that offers the
+person's pseudonyms (so their content can be withdrawn) but never their account.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from candour.core.security import hash_client_key
+from candour.core.settings import Settings
+from candour.identity.dependencies import Caller
+from candour.identity.models import Account, ActionCounter, AuthorLink, Membership, Role
+from candour.identity.pseudonyms import pseudonym_for
+from candour.identity.service import normalise_email
+from candour.mail import service as mail
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone about to be forgotten: their pseudonym in each of their conversations."""
+
+    pseudonyms: dict[uuid.UUID, bytes]
+    _account_id: uuid.UUID = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What a retention run deleted."""
+
+    accounts: int
+    memberships: int
+    links: int
+    mails: int
+
+
+async def _person(session: AsyncSession, settings: Settings, account: Account) -> Person:
+    conversation_ids = (
+        await session.scalars(
+            select(Membership.conversation_id).where(Membership.account_id == account.id)
+        )
+    ).all()
+    return Person(
+        pseudonyms={cid: pseudonym_for(settings, cid, account.id) for cid in conversation_ids},
+        _account_id=account.id,
+    )
+
+
+async def person_of_caller(
+    session: AsyncSession, settings: Settings, caller: Caller
+) -> Person | None:
+    """The caller, locked against concurrent writes until this transaction ends."""
+    account = await session.get(Account, caller.account_id, with_for_update=True)
+    return await _person(session, settings, account) if account else None
+
+
+async def person_by_email(session: AsyncSession, settings: Settings, email: str) -> Person | None:
+    account = await session.scalar(
+        select(Account).where(Account.email == normalise_email(email)).with_for_update()
+    )
+    return await _person(session, settings, account) if account else None
+
+
+async def erase_person(session: AsyncSession, settings: Settings, person: Person) -> None:
+    """Delete the account, its credentials, memberships, relay links, counters and mail.
+
+    Content keeps whatever pseudonym it carries; with the account and links gone, nothing
+    can recompute or reverse it, so it stays anonymous and nobody can change it again."""
+    account = await session.get_one(Account, person._account_id, with_for_update=True)
+    await _forget_accounts(session, settings, [account])
+    await session.execute(
+        delete(AuthorLink).where(AuthorLink.pseudonym.in_(list(person.pseudonyms.values())))
+    )
+
+
+async def _forget_accounts(
+    session: AsyncSession, settings: Settings, accounts: list[Account]
+) -> int:
+    """Delete accounts (memberships and sign-in links cascade), their counters and mail."""
+    if not accounts:
+        return 0
+    secret = settings.jwt_secret.get_secret_value()
+    counter_keys = [
+        hash_client_key(secret, key)
+        for account in accounts
+        for key in (f"post:{account.id}", f"vote:{account.id}", f"sign-in-link:{account.email}")
+    ]
+    await session.execute(delete(ActionCounter).where(ActionCounter.key_hash.in_(counter_keys)))
+    mails = await mail.forget_recipients(session, [a.email for a in accounts])
+    await session.execute(delete(Account).where(Account.id.in_([a.id for a in accounts])))
+    return mails
+
+
+async def forget_participants_of(
+    session: AsyncSession, settings: Settings, conversation_id: uuid.UUID
+) -> Forgotten:
+    """Retention for one conversation: drop its relay links and memberships, and delete the
+    participants who take part in no other conversation still holding personal data.
+
+    Staff accounts (facilitators, sponsors, admins) are the operators' own and stay."""
+    links = len(
+        (
+            await session.execute(
+                delete(AuthorLink)
+                .where(AuthorLink.conversation_id == conversation_id)
+                .returning(AuthorLink.pseudonym)
+            )
+        ).all()
+    )
+    members = (
+        await session.scalars(
+            delete(Membership)
+            .where(Membership.conversation_id == conversation_id)
+            .returning(Membership.account_id)
+        )
+    ).all()
+    still_member = select(Membership.account_id).where(Membership.account_id == Account.id).exists()
+    leaving = list(
+        (
+            await session.scalars(
+                select(Account)
+                .where(
+                    Account.id.in_(members), Account.role == Role.participant.value, ~still_member
+                )
+                .with_for_update()
+            )
+        ).all()
+    )
+    mails = await _forget_accounts(session, settings, leaving)
+    return Forgotten(accounts=len(leaving), memberships=len(members), links=links, mails=mails)
+
+
+async def profile_of_caller(session: AsyncSession, caller: Caller) -> dict[str, object]:
+    """What identity holds about the caller, for their own export."""
+    account = await session.get_one(Account, caller.account_id)
+    return {
+        "email": account.email,
+        "display_name": account.display_name,
+        "role": account.role,
+        "attributes": account.attributes,
+    }
