@@ -71,8 +71,47 @@ async def _seed(app: FastAPI) -> tuple[dict[str, str], list[Person], list[bytes]
             await browser.put(
                 f"{base}/ideas/{ids['idea_id']}/vote", json={"vote": "like"}, headers=headers
             )
+    await _moderate(app, cid, ids, authors[0])
     pseudonyms = [pseudonym_for(app.state.settings, cid, a.id) for a in authors]
     return ids, authors, pseudonyms
+
+
+async def _moderate(app: FastAPI, cid: object, ids: dict[str, str], author: Person) -> None:
+    """A report, a hidden comment and a relay thread with a reply: the facilitators' views
+    have something to show, and so something they could leak."""
+    base = f"/api/conversations/{cid}"
+    async with new_client(app) as staff, new_client(app) as writer:
+        staff_headers = await sign_in(staff, await make_person(app, role="facilitator"))
+        writer_headers = await sign_in(writer, author)
+        report = {"target_kind": "idea", "target_id": ids["idea_id"], "category": "personal"}
+        assert (
+            await writer.post(f"{base}/reports", json=report, headers=writer_headers)
+        ).status_code == 202
+        hide = {"category": "abusive", "reason": "Swearing at a colleague"}
+        hidden = await staff.post(
+            f"{base}/moderation/comment/{ids['comment_id']}/hide", json=hide, headers=staff_headers
+        )
+        assert hidden.status_code == 200
+        own = (await writer.get("/api/me/contributions", headers=writer_headers)).json()["ideas"][
+            0
+        ]["id"]
+        message = {
+            "target_kind": "idea",
+            "target_id": own,
+            "subject": "About your idea",
+            "body": "Can you say more?",
+        }
+        thread = await staff.post(f"{base}/messages", json=message, headers=staff_headers)
+        assert thread.status_code == 201, thread.text
+        ids["thread_id"] = thread.json()["id"]
+        replied = await writer.post(
+            f"/api/me/messages/{ids['thread_id']}/replies",
+            json={"body": "Yes: nights."},
+            headers=writer_headers,
+        )
+        assert replied.status_code == 201
+    ids["target_kind"] = "idea"
+    ids["target_id"] = ids["idea_id"]
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:

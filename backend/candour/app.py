@@ -25,6 +25,8 @@ from candour.core.settings import PROJECT_ROOT, Settings, get_settings
 from candour.identity.router import router as identity_router
 from candour.mail.transport import transport_from_settings
 from candour.mail.worker import OutboxWorker
+from candour.messaging.router import router as messaging_router
+from candour.moderation.router import router as moderation_router
 from candour.privacy import service as privacy
 from candour.privacy.router import router as privacy_router
 
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(identity_router)
     api.include_router(conversations_router)
     api.include_router(contributions_router)
+    api.include_router(moderation_router)
+    api.include_router(messaging_router)
     api.include_router(privacy_router)
     app.include_router(api)
     if FRONTEND_DIR.is_dir():

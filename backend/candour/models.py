@@ -8,4 +8,6 @@ def load_all_models() -> None:
     import candour.conversations.models
     import candour.identity.models
     import candour.mail.models
+    import candour.messaging.models
+    import candour.moderation.models
     import candour.privacy.models  # noqa: F401

@@ -28,12 +28,33 @@ class Status(StrEnum):
     withdrawn = "withdrawn"
 
 
+class Moderation(StrEnum):
+    """What the facilitators decided; independent of the author's own ``Status``."""
+
+    visible = "visible"
+    held = "held"  # pre-moderation: waiting for approval, seen only by its author
+    hidden = "hidden"  # replaced by a placeholder; replies under it stay
+    removed = "removed"  # abusive: gone for good, with a placeholder
+
+
+class ReasonCategory(StrEnum):
+    """Why a post was reported or acted on, in the order the queue takes them."""
+
+    safeguarding = "safeguarding"
+    abusive = "abusive"
+    personal = "personal"
+    other = "other"
+
+
 class Source(StrEnum):
     online = "online"
     paper = "paper"
 
 
-_PUBLISHED = text("status = 'published'")
+# What the public lists show: published by its author and not held, hidden or removed.
+_PUBLISHED = text("status = 'published' AND moderation = 'visible'")
+_MODERATION_KNOWN = "moderation IN ('visible', 'held', 'hidden', 'removed')"
+_REASON_KNOWN = "moderation_reason IN ('safeguarding', 'abusive', 'personal', 'other')"
 _IDEA_SEARCH = (
     "setweight(to_tsvector('english'::regconfig, title), 'A') || "
     "setweight(to_tsvector('english'::regconfig, body), 'B')"
@@ -63,6 +84,8 @@ class Idea(Base):
     __tablename__ = "ideas"
     __table_args__ = (
         CheckConstraint("status IN ('published', 'withdrawn')", name="status_known"),
+        CheckConstraint(_MODERATION_KNOWN, name="moderation_known"),
+        CheckConstraint(_REASON_KNOWN, name="moderation_reason_known"),
         CheckConstraint("source IN ('online', 'paper')", name="source_known"),
         CheckConstraint(
             "(source = 'paper') = (author_pseudonym IS NULL)", name="author_matches_source"
@@ -90,6 +113,10 @@ class Idea(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=Status.published.value)
+    moderation: Mapped[str] = mapped_column(
+        String(20), default=Moderation.visible.value, server_default=Moderation.visible.value
+    )
+    moderation_reason: Mapped[str | None] = mapped_column(String(20))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None]
@@ -110,6 +137,8 @@ class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (
         CheckConstraint("status IN ('published', 'withdrawn')", name="status_known"),
+        CheckConstraint(_MODERATION_KNOWN, name="moderation_known"),
+        CheckConstraint(_REASON_KNOWN, name="moderation_reason_known"),
         CheckConstraint("source IN ('online', 'paper')", name="source_known"),
         CheckConstraint(
             "(source = 'paper') = (author_pseudonym IS NULL)", name="author_matches_source"
@@ -136,6 +165,10 @@ class Comment(Base):
     source: Mapped[str] = mapped_column(String(10), default=Source.online.value)
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=Status.published.value)
+    moderation: Mapped[str] = mapped_column(
+        String(20), default=Moderation.visible.value, server_default=Moderation.visible.value
+    )
+    moderation_reason: Mapped[str | None] = mapped_column(String(20))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from candour.contributions.models import Source, Status
+from candour.contributions.models import Moderation, Source, Status
 from candour.core.schemas import PartialUpdate, RequestBody, ResponseBody
 
 TITLE_MAX = 200
@@ -67,8 +67,16 @@ class IdeaOut(Tally):
     conversation_id: uuid.UUID
     section_id: uuid.UUID
     status: Status
+    moderation: Moderation
+    moderation_note: str | None = Field(
+        description="The public note where the facilitators changed this post, e.g. "
+        '"Hidden by the facilitators: personal comment".'
+    )
     source: Source
-    title: str | None = Field(description="Empty once the author has withdrawn the idea.")
+    title: str | None = Field(
+        description="Empty once the author has withdrawn the idea, or the facilitators "
+        "hid or removed it."
+    )
     body: str | None
     created_at: datetime = Field(description="Rounded down (by default to the hour).")
     edited: bool
@@ -81,8 +89,13 @@ class CommentOut(Tally):
     idea_id: uuid.UUID
     parent_id: uuid.UUID | None
     status: Status
+    moderation: Moderation
+    moderation_note: str | None
     source: Source
-    body: str | None = Field(description="Empty once the author has withdrawn the comment.")
+    body: str | None = Field(
+        description="Empty once the author has withdrawn the comment, or the facilitators "
+        "hid or removed it."
+    )
     created_at: datetime
     edited: bool
     is_mine: bool

@@ -23,7 +23,16 @@ from candour.contributions.errors import (
     ReplyTooDeep,
     UnknownSection,
 )
-from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote, Source, Status
+from candour.contributions.models import (
+    Comment,
+    CommentVote,
+    Idea,
+    IdeaVote,
+    Moderation,
+    ReasonCategory,
+    Source,
+    Status,
+)
 from candour.contributions.schemas import (
     CommentCreate,
     CommentOut,
@@ -98,13 +107,48 @@ async def _require_writer(
 # --- public shapes -----------------------------------------------------------------------
 
 
+_NOTES = {
+    Moderation.held: "Waiting for the facilitators to approve it",
+    Moderation.hidden: "Hidden by the facilitators",
+    Moderation.removed: "Removed by the facilitators",
+}
+_REASON_WORDS = {
+    ReasonCategory.safeguarding: "a safeguarding concern",
+    ReasonCategory.abusive: "abusive language",
+    ReasonCategory.personal: "a personal comment about someone",
+    ReasonCategory.other: "against the conversation's rules",
+}
+
+
+def moderation_note(moderation: str, reason: str | None) -> str | None:
+    """The short public note where the facilitators changed a post."""
+    note = _NOTES.get(Moderation(moderation))
+    if note and reason and moderation != Moderation.held:
+        return f"{note}: {_REASON_WORDS[ReasonCategory(reason)]}"
+    return note
+
+
+def is_public(row: Idea | Comment) -> bool:
+    return row.status == Status.published and row.moderation == Moderation.visible
+
+
+def _text_shown(ctx: Context, row: Idea | Comment) -> bool:
+    """Published and visible; a held post only to its own author."""
+    mine = row.author_pseudonym is not None and row.author_pseudonym == ctx.pseudonym
+    return row.status == Status.published and (
+        row.moderation == Moderation.visible or (row.moderation == Moderation.held and mine)
+    )
+
+
 def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
-    visible = idea.status == Status.published
+    visible = _text_shown(ctx, idea)
     return IdeaOut(
         id=idea.id,
         conversation_id=idea.conversation_id,
         section_id=idea.section_id,
         status=Status(idea.status),
+        moderation=Moderation(idea.moderation),
+        moderation_note=moderation_note(idea.moderation, idea.moderation_reason),
         source=Source(idea.source),
         title=idea.title if visible else None,
         body=idea.body if visible else None,
@@ -119,12 +163,14 @@ def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
 
 
 def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> CommentOut:
-    visible = comment.status == Status.published
+    visible = _text_shown(ctx, comment)
     return CommentOut(
         id=comment.id,
         idea_id=comment.idea_id,
         parent_id=comment.parent_id,
         status=Status(comment.status),
+        moderation=Moderation(comment.moderation),
+        moderation_note=moderation_note(comment.moderation, comment.moderation_reason),
         source=Source(comment.source),
         body=comment.body if visible else None,
         created_at=ctx.coarse(comment.created_at),
@@ -188,7 +234,9 @@ async def list_ideas(
 ) -> IdeaPage:
     key = _SORT_KEY[sort]
     scope = f"ideas:{ctx.conversation.id}:{section_id}:{sort.value}"
-    query = select(Idea).where(Idea.status == Status.published)
+    query = select(Idea).where(
+        Idea.status == Status.published, Idea.moderation == Moderation.visible
+    )
     if section_id is not None:
         await _section_of(session, ctx, section_id)
         query = query.where(Idea.section_id == section_id)
@@ -296,6 +344,7 @@ async def search_contributions(
     ).where(
         Idea.conversation_id == ctx.conversation.id,
         Idea.status == Status.published,
+        Idea.moderation == Moderation.visible,
         Idea.search.op("@@")(query_ts),
     )
     comments = (
@@ -304,7 +353,9 @@ async def search_contributions(
         .where(
             Comment.conversation_id == ctx.conversation.id,
             Comment.status == Status.published,
+            Comment.moderation == Moderation.visible,
             Idea.status == Status.published,
+            Idea.moderation == Moderation.visible,
             Comment.search.op("@@")(query_ts),
         )
     )
@@ -421,6 +472,20 @@ def _require_own_and_published(ctx: Context, row: Idea | Comment) -> None:
         raise NotYourContribution("You can only change your own posts.")
     if row.status != Status.published:
         raise ContributionWithdrawn("This post has been withdrawn and can no longer be changed.")
+    if row.moderation in (Moderation.hidden, Moderation.removed):
+        raise ContributionWithdrawn(
+            "The facilitators have taken this post down; it can no longer be changed."
+        )
+
+
+def _require_open_to_responses(row: Idea | Comment, responses: str) -> None:
+    """Only what the public can see takes comments and votes."""
+    if row.status != Status.published:
+        raise ContributionWithdrawn(f"This post has been withdrawn; it takes no {responses}.")
+    if not is_public(row):
+        raise ContributionWithdrawn(
+            f"This post is not shown at the moment; it takes no {responses}."
+        )
 
 
 async def update_idea(
@@ -465,8 +530,7 @@ async def create_comment(
 ) -> tuple[CommentOut, bool]:
     await _require_writer(session, ctx, RateLimitedAction.post)
     idea = await _idea(session, ctx, idea_id)
-    if idea.status != Status.published:
-        raise ContributionWithdrawn("This idea has been withdrawn; it takes no new comments.")
+    _require_open_to_responses(idea, "new comments")
     if data.parent_id is not None:
         parent = await _comment(session, ctx, data.parent_id)
         if parent.idea_id != idea_id:
@@ -583,8 +647,7 @@ async def vote_idea(
 ) -> Tally:
     await _require_writer(session, ctx, RateLimitedAction.vote)
     idea = await _idea(session, ctx, idea_id, lock=True)
-    if idea.status != Status.published:
-        raise ContributionWithdrawn("This idea has been withdrawn; it takes no votes.")
+    _require_open_to_responses(idea, "votes")
     likes, dislikes = await _apply_vote(
         session, IdeaVote, IdeaVote.idea_id == idea_id, {"idea_id": idea_id}, ctx.pseudonym, choice
     )
@@ -606,8 +669,7 @@ async def vote_comment(
 ) -> Tally:
     await _require_writer(session, ctx, RateLimitedAction.vote)
     comment = await _comment(session, ctx, comment_id, lock=True)
-    if comment.status != Status.published:
-        raise ContributionWithdrawn("This comment has been withdrawn; it takes no votes.")
+    _require_open_to_responses(comment, "votes")
     likes, dislikes = await _apply_vote(
         session,
         CommentVote,

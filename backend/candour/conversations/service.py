@@ -36,7 +36,7 @@ DEFAULT_PAGE_TITLES = {
     PageKind.support: "Support services",
 }
 # Read-only view of the contributions domain's table, to count and guard without importing it.
-_ideas = table("ideas", column("section_id"), column("status"))
+_ideas = table("ideas", column("section_id"), column("status"), column("moderation"))
 
 
 def is_open(conversation: Conversation, now: datetime | None = None) -> bool:
@@ -149,7 +149,11 @@ async def list_sections(
     idea_count = (
         select(func.count())
         .select_from(_ideas)
-        .where(_ideas.c.section_id == Section.id, _ideas.c.status == "published")
+        .where(
+            _ideas.c.section_id == Section.id,
+            _ideas.c.status == "published",
+            _ideas.c.moderation == "visible",
+        )
         .scalar_subquery()
     )
     rows = await session.execute(
@@ -221,7 +225,11 @@ async def _idea_count(session: AsyncSession, section_id: uuid.UUID) -> int:
         await session.scalar(
             select(func.count())
             .select_from(_ideas)
-            .where(_ideas.c.section_id == section_id, _ideas.c.status == "published")
+            .where(
+                _ideas.c.section_id == section_id,
+                _ideas.c.status == "published",
+                _ideas.c.moderation == "visible",
+            )
         )
         or 0
     )

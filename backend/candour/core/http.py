@@ -8,7 +8,6 @@ import time
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
 
 logger = logging.getLogger("candour.access")
 
@@ -20,12 +19,18 @@ CONTENT_SECURITY_POLICY = (
 
 
 def _route_template(request: Request) -> str:
-    # The template (/api/ideas/{idea_id}) rather than the path: no content identifier in logs.
-    for route in request.app.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", "?"))
-    return "(unmatched)"
+    # The template (/conversations/{conversation_id}/ideas) rather than the path: no content
+    # identifier in the logs. The router records the matched route in the scope.
+    route = request.scope.get("route")
+    template = str(getattr(route, "path", "(unmatched)"))
+    # Routes under the /api router record their path without the router's prefix.
+    if (
+        request.url.path.startswith("/api/")
+        and template.startswith("/")
+        and not template.startswith("/api/")
+    ):
+        template = "/api" + template
+    return template
 
 
 class SecurityHeadersAndAccessLog(BaseHTTPMiddleware):

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # Per-participant limits (ideas and comments together; likes and dislikes together).
     rate_limit_posts_per_hour: int = Field(default=30, ge=1)
     rate_limit_votes_per_minute: int = Field(default=120, ge=1)
+    rate_limit_reports_per_hour: int = Field(default=20, ge=1)
+    rate_limit_messages_per_hour: int = Field(default=30, ge=1)
+    # Facilitators may type in paper forms until this many days after the close.
+    paper_grace_days: int = Field(default=14, ge=0)
 
     # Public timestamps are truncated to this many seconds (default: the hour).
     public_time_granularity_seconds: int = Field(default=3600, ge=1)

@@ -8,6 +8,7 @@ pseudonym) and, in later issues, "reach the author of this pseudonym". They neve
 """
 
 from candour.identity.dependencies import (
+    Actor,
     AdminCaller,
     AnyCaller,
     Caller,
@@ -28,10 +29,13 @@ from candour.identity.lifecycle import (
     profile_of_caller,
 )
 from candour.identity.models import Role
+from candour.identity.relay import AuthorUnreachable, deliver_to_author
 
 __all__ = [
+    "Actor",
     "AdminCaller",
     "AnyCaller",
+    "AuthorUnreachable",
     "Caller",
     "EditorCaller",
     "FacilitatorCaller",
@@ -41,6 +45,7 @@ __all__ = [
     "RateLimitedAction",
     "Role",
     "SponsorCaller",
+    "deliver_to_author",
     "erase_person",
     "forget_participants_of",
     "person_by_email",

@@ -35,12 +35,26 @@ _cookie = APIKeyCookie(
 class RateLimitedAction(StrEnum):
     post = "post"
     vote = "vote"
+    report = "report"
+    message = "message"
 
     def allowance(self, settings: Settings) -> tuple[int, int]:
         """(how many, per how many seconds)."""
-        if self is RateLimitedAction.post:
-            return settings.rate_limit_posts_per_hour, 3600
-        return settings.rate_limit_votes_per_minute, 60
+        if self is RateLimitedAction.vote:
+            return settings.rate_limit_votes_per_minute, 60
+        if self is RateLimitedAction.report:
+            return settings.rate_limit_reports_per_hour, 3600
+        if self is RateLimitedAction.message:
+            return settings.rate_limit_messages_per_hour, 3600
+        return settings.rate_limit_posts_per_hour, 3600
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A member of staff as the audit log records them."""
+
+    id: uuid.UUID
+    label: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,15 @@ class Caller:
 
     async def conversation_ids(self, session: AsyncSession) -> list[uuid.UUID]:
         return await service.conversation_ids_of(session, self._account_id)
+
+    async def actor(self, session: AsyncSession) -> Actor:
+        """Who a member of staff is, for the audit log. Participants have no actor: they
+        are anonymous everywhere."""
+        if self.role == Role.participant:
+            raise PermissionDenied("Participants act anonymously and have no actor record.")
+        from candour.identity.relay import staff_label
+
+        return Actor(id=self._account_id, label=await staff_label(session, self._account_id))
 
     @property
     def account_id(self) -> uuid.UUID:

@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+
+from candour.contributions.models import Moderation, ReasonCategory
+from candour.core.database import SessionDep
+from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
+from candour.core.settings import SettingsDep
+from candour.identity import FacilitatorCaller, ParticipantCaller
+from candour.identity.errors import RateLimited
+from candour.moderation import service
+from candour.moderation.errors import (
+    ActionNotPossible,
+    AlreadyClaimed,
+    ItemNotFound,
+    ItemResolved,
+    PaperWindowClosed,
+    TargetNotFound,
+)
+from candour.moderation.models import ItemState, TargetKind
+from candour.moderation.schemas import (
+    ActionRequest,
+    AuditEntryOut,
+    ContributionHistory,
+    ContributionView,
+    PaperSubmission,
+    QueueItemOut,
+    ReportOut,
+    ReportRequest,
+    ResolveRequest,
+    UnhideRequest,
+)
+
+router = APIRouter(tags=["moderation"])
+BASE = "/conversations/{conversation_id}/moderation"
+STAFF = (NotAuthenticated, PermissionDenied, NotFound)
+
+
+@router.post(
+    "/conversations/{conversation_id}/reports",
+    operation_id="report_contribution",
+    summary="Report a post to the facilitators",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ReportOut,
+    responses=problem_responses(
+        NotAuthenticated, PermissionDenied, NotFound, TargetNotFound, RateLimited
+    ),
+)
+async def report_contribution(
+    conversation_id: uuid.UUID,
+    body: ReportRequest,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ReportOut:
+    """Who reported is not recorded; the post joins the moderation queue with the reason."""
+    return await service.report(
+        session,
+        settings,
+        caller,
+        conversation_id,
+        body.target_kind,
+        body.target_id,
+        body.category,
+        body.note,
+    )
+
+
+@router.get(
+    BASE + "/queue",
+    operation_id="list_moderation_queue",
+    summary="The moderation queue: safeguarding first, then abuse, personal, other; oldest first",
+    response_model=list[QueueItemOut],
+    responses=problem_responses(*STAFF),
+)
+async def list_moderation_queue(
+    conversation_id: uuid.UUID,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+    state: Annotated[
+        list[ItemState] | None, Query(description="Default: open and claimed.")
+    ] = None,
+    category: ReasonCategory | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[QueueItemOut]:
+    states = state or [ItemState.open, ItemState.claimed]
+    return await service.list_queue(
+        session, caller, conversation_id, states=states, category=category, limit=limit
+    )
+
+
+@router.post(
+    "/moderation/items/{item_id}/claim",
+    operation_id="claim_moderation_item",
+    summary="Take a queue item so nobody else works on it",
+    response_model=QueueItemOut,
+    responses=problem_responses(
+        NotAuthenticated, PermissionDenied, ItemNotFound, AlreadyClaimed, ItemResolved
+    ),
+)
+async def claim_moderation_item(
+    item_id: uuid.UUID, caller: FacilitatorCaller, session: SessionDep
+) -> QueueItemOut:
+    return await service.claim(session, caller, item_id)
+
+
+@router.post(
+    "/moderation/items/{item_id}/resolve",
+    operation_id="resolve_moderation_item",
+    summary="Close a queue item with the decision taken",
+    response_model=QueueItemOut,
+    responses=problem_responses(
+        NotAuthenticated, PermissionDenied, ItemNotFound, AlreadyClaimed, ItemResolved
+    ),
+)
+async def resolve_moderation_item(
+    item_id: uuid.UUID, body: ResolveRequest, caller: FacilitatorCaller, session: SessionDep
+) -> QueueItemOut:
+    return await service.resolve(session, caller, item_id, body.decision)
+
+
+@router.get(
+    BASE + "/{target_kind}/{target_id}",
+    operation_id="get_contribution_history",
+    summary="A post as the facilitators see it, with its queue items and audit history",
+    response_model=ContributionHistory,
+    responses=problem_responses(*STAFF, TargetNotFound),
+)
+async def get_contribution_history(
+    conversation_id: uuid.UUID,
+    target_kind: TargetKind,
+    target_id: uuid.UUID,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> ContributionHistory:
+    return await service.history(session, caller, conversation_id, target_kind, target_id)
+
+
+@router.post(
+    BASE + "/{target_kind}/{target_id}/hide",
+    operation_id="hide_contribution",
+    summary="Hide a post behind a public note",
+    response_model=ContributionView,
+    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+)
+async def hide_contribution(
+    conversation_id: uuid.UUID,
+    target_kind: TargetKind,
+    target_id: uuid.UUID,
+    body: ActionRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> ContributionView:
+    """The public sees "Hidden by the facilitators" and the reason's category; replies
+    under a hidden post stay visible."""
+    return await service.set_moderation(
+        session,
+        caller,
+        conversation_id,
+        target_kind,
+        target_id,
+        to=Moderation.hidden,
+        category=body.category,
+        reason=body.reason,
+    )
+
+
+@router.post(
+    BASE + "/{target_kind}/{target_id}/unhide",
+    operation_id="unhide_contribution",
+    summary="Show a hidden post again (or approve a held one)",
+    response_model=ContributionView,
+    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+)
+async def unhide_contribution(
+    conversation_id: uuid.UUID,
+    target_kind: TargetKind,
+    target_id: uuid.UUID,
+    body: UnhideRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> ContributionView:
+    return await service.set_moderation(
+        session,
+        caller,
+        conversation_id,
+        target_kind,
+        target_id,
+        to=Moderation.visible,
+        category=None,
+        reason=body.reason,
+    )
+
+
+@router.post(
+    "/conversations/{conversation_id}/paper-submissions",
+    operation_id="create_paper_submission",
+    summary="Enter an idea or comment from a paper form",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContributionView,
+    responses=problem_responses(*STAFF, TargetNotFound, PaperWindowClosed),
+)
+async def create_paper_submission(
+    conversation_id: uuid.UUID,
+    body: PaperSubmission,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ContributionView:
+    """Marked as from paper, with no author; accepted after the close for the grace period."""
+    return await service.create_paper_submission(session, settings, caller, conversation_id, body)
+
+
+_CSV_OR_JSON: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "JSON, or CSV with `format=csv`.",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get(
+    "/conversations/{conversation_id}/audit",
+    operation_id="list_audit_log",
+    summary="The facilitators' decisions, with who, when, why, before and after",
+    response_model=list[AuditEntryOut],
+    responses={**_CSV_OR_JSON, **problem_responses(*STAFF)},
+)
+async def list_audit_log(
+    conversation_id: uuid.UUID,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+    action: Annotated[str | None, Query(max_length=40)] = None,
+    target_id: uuid.UUID | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Any:
+    entries = await service.list_audit(
+        session,
+        caller,
+        conversation_id,
+        action=action,
+        target_id=target_id,
+        since=since,
+        until=until,
+    )
+    if format == "csv":
+        return Response(
+            service.audit_csv(entries),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="candour-audit-log.csv"'},
+        )
+    return entries

@@ -1,0 +1,109 @@
+"""The relay: facilitators write to the author of a post and never learn who they are."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi import FastAPI
+
+from tests.identity.test_invitation_journey import deliver_all
+from tests.moderation.conftest import Desk
+from tests.support.factories import new_client, sign_in
+from tests.support.smtp import SmtpServer
+
+
+async def _message(desk: Desk, target: str, kind: str = "idea") -> dict:  # type: ignore[type-arg]
+    response = await desk.staff.post(
+        f"{desk.base}/messages",
+        json={
+            "target_kind": kind,
+            "target_id": target,
+            "subject": "Your idea",
+            "body": "Could you tell us more?",
+        },
+        headers=desk.staff_headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_message_reaches_the_author_by_email_and_inbox_and_they_reply(
+    app: FastAPI, desk: Desk, smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    a = desk.activity
+    caplog.set_level(logging.DEBUG)
+    thread = await _message(desk, a.alice_idea)
+    assert a.alice.email not in str(thread) and (a.alice.display_name or "?") not in str(thread)
+    assert thread["messages"][0]["sender"] == "Fran Facilitator"
+    await deliver_all(app)
+    [email] = smtp_server.to(a.alice.email)
+    text = email.get_payload(decode=True).decode()
+    assert "Could you tell us more?" in text and "/#/inbox" in text
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("candour"))
+    assert "POST /api/conversations/{conversation_id}/messages 201" in ours, (
+        "the access log was captured"
+    )
+    assert a.alice.email not in ours, "the relay never logs an address"
+
+    async with new_client(app) as alice:
+        headers = await sign_in(alice, a.alice)
+        [inbox] = (await alice.get("/api/me/messages", headers=headers)).json()
+        assert inbox["post_excerpt"] == "Alice's idea"
+        assert [m["sender"] for m in inbox["messages"]] == ["Fran Facilitator"]
+        reply = await alice.post(
+            f"/api/me/messages/{inbox['id']}/replies", json={"body": "Happy to."}, headers=headers
+        )
+        assert reply.status_code == 201
+    seen = (
+        await desk.staff.get(f"/api/messages/{thread['id']}", headers=desk.staff_headers)
+    ).json()
+    assert [(m["direction"], m["sender"]) for m in seen["messages"]] == [
+        ("to_author", "Fran Facilitator"),
+        ("from_author", "The author"),
+    ]
+    assert a.alice.email not in str(seen)
+    assert (await desk.bob.get("/api/me/messages", headers=desk.bob_headers)).json() == []
+    not_bobs = await desk.bob.post(
+        f"/api/me/messages/{thread['id']}/replies", json={"body": "Me?"}, headers=desk.bob_headers
+    )
+    assert not_bobs.status_code == 404
+
+
+async def test_a_second_message_joins_the_same_thread(desk: Desk, db) -> None:
+    first = await _message(desk, desk.activity.alice_idea)
+    second = await _message(desk, desk.activity.alice_idea)
+    assert first["id"] == second["id"]
+    assert len(second["messages"]) == 2
+    assert await db.fetchval("SELECT count(*) FROM outbox_messages") == 2
+
+
+async def test_an_erased_author_cannot_be_reached(app: FastAPI, desk: Desk, db) -> None:
+    a = desk.activity
+    async with new_client(app) as alice:
+        erased = await alice.post(
+            "/api/me/erase",
+            json={"posts": "keep", "confirm": True},
+            headers=await sign_in(alice, a.alice),
+        )
+        assert erased.status_code == 200
+    response = await desk.staff.post(
+        f"{a.base}/messages",
+        json={
+            "target_kind": "idea",
+            "target_id": a.alice_idea,
+            "subject": "Hello",
+            "body": "Still there?",
+        },
+        headers=desk.staff_headers,
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "author_unreachable"
+    assert await db.fetchval("SELECT count(*) FROM messages") == 0, "nothing half-written"
+
+
+async def test_comment_authors_can_be_messaged_too(app: FastAPI, desk: Desk) -> None:
+    thread = await _message(desk, desk.activity.bob_comment, kind="comment")
+    assert thread["post_excerpt"] == "Bob agrees"
+    inbox = (await desk.bob.get("/api/me/messages", headers=desk.bob_headers)).json()
+    assert [t["id"] for t in inbox] == [thread["id"]]
