@@ -220,8 +220,8 @@ export const api = {
 
   // --- ideas ---
 
-  /** { items: [IdeaOut], next_cursor }; sort is newest | most_liked | most_discussed | most_divided. */
-  listIdeas(conversationId, { sectionId = null, sort = "newest", cursor = null, limit = null } = {}) {
+  /** { items: [IdeaOut], next_cursor }. sort: newest | most_liked | most_discussed | most_divided. */
+  listIdeas(conversationId, { sectionId = null, sort = "newest", cursor = null, limit = null }) {
     return request("GET", `/api/conversations/${e(conversationId)}/ideas`, undefined, {
       query: { section_id: sectionId, sort, cursor, limit },
     });
@@ -258,9 +258,12 @@ export const api = {
 
   /** { items: [CommentOut], next_cursor }, oldest first; replies carry parent_id. */
   listComments(conversationId, ideaId, { cursor = null } = {}) {
-    return request("GET", `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}/comments`, undefined, {
-      query: { cursor },
-    });
+    return request(
+      "GET",
+      `/api/conversations/${e(conversationId)}/ideas/${e(ideaId)}/comments`,
+      undefined,
+      { query: { cursor } },
+    );
   },
   createComment(conversationId, ideaId, { body, parentId = null }, idempotencyKey) {
     return request(

@@ -7,9 +7,14 @@ import { h, replaceChildren } from "./dom.js";
 import changePassword from "./pages/change-password.js";
 import conversation from "./pages/conversation.js";
 import home from "./pages/home.js";
+import idea from "./pages/idea.js";
+import infoPage from "./pages/info-page.js";
+import { allMyPosts, conversationPosts } from "./pages/my-posts.js";
 import notFound from "./pages/not-found.js";
 import { problemView } from "./pages/problem.js";
 import requestLink from "./pages/request-link.js";
+import search from "./pages/search.js";
+import section from "./pages/section.js";
 import setPassword from "./pages/set-password.js";
 import signIn from "./pages/sign-in.js";
 import { href, matchRoute, navigate, startRouter } from "./router.js";
@@ -21,7 +26,13 @@ const routes = [
   { path: "/request-link", page: requestLink },
   { path: "/set-password", page: setPassword },
   { path: "/change-password", page: changePassword },
+  { path: "/my-posts", page: allMyPosts },
   { path: "/conversations/:id", page: conversation },
+  { path: "/conversations/:id/sections/:sectionId", page: section },
+  { path: "/conversations/:id/ideas/:ideaId", page: idea },
+  { path: "/conversations/:id/search", page: search },
+  { path: "/conversations/:id/my-posts", page: conversationPosts },
+  { path: "/conversations/:id/pages/:kind", page: infoPage },
 ];
 
 const main = document.getElementById("main-content");
@@ -76,6 +87,7 @@ function renderHeader(person) {
       "ul",
       { class: "account-nav__list" },
       link("/", "Conversations"),
+      person.role === "participant" ? link("/my-posts", "My posts") : null,
       link("/change-password", "Change password"),
       h(
         "li",
@@ -87,7 +99,7 @@ function renderHeader(person) {
   nav.hidden = false;
 }
 
-function mount({ title, node }, { moveFocus }) {
+function mount({ title, node, focus = null }, { moveFocus }) {
   replaceChildren(main, node);
   if (pendingFlash) {
     const { text, kind } = pendingFlash;
@@ -103,7 +115,11 @@ function mount({ title, node }, { moveFocus }) {
   }
   document.title = `${title} – ${SERVICE_NAME}`;
   renderHeader(session.currentPerson());
-  if (moveFocus) {
+  if (focus) {
+    // The page was asked for one part of it (e.g. a comment): start there.
+    focus.focus();
+    focus.scrollIntoView({ block: "center" });
+  } else if (moveFocus) {
     window.scrollTo(0, 0);
     (main.querySelector("h1") || main).focus();
   }

@@ -1,4 +1,4 @@
-// Hash routing: "#/sign-in", "#/set-password?token=…", "#/conversations/<id>".
+// Hash routing: "#/sign-in", "#/set-password?token=…", "#/conversations/<id>/ideas/<idea>".
 // The part after "#" never reaches the server, so a sign-in link's token stays in the browser.
 
 /** Split a location hash into a path and its query. "#/a?b=1" → { path: "/a", query }. */

@@ -18,34 +18,49 @@ export function textField({
   inputmode = null,
   width = null,
   value = "",
+  multiline = false,
+  rows = 5,
+  maxLength = null,
+  labelClass = null,
 }) {
   const id = uniqueId(name);
   const hintId = hint ? `${id}-hint` : null;
   const errorId = `${id}-error`;
   const errorMessage = h("p", { class: "error-message", id: errorId, hidden: true });
-  const input = h("input", {
-    class: ["input", width && `input--${width}`],
-    id,
-    name,
-    type,
-    autocomplete,
-    inputmode,
-    spellcheck: type === "email" || type === "password" ? "false" : null,
-    autocapitalize: type === "email" ? "none" : null,
-    "aria-describedby": hintId,
-  });
+  const input = multiline
+    ? h("textarea", {
+        class: ["textarea", width && `input--${width}`],
+        id,
+        name,
+        rows,
+        autocomplete,
+        spellcheck: "true",
+      })
+    : h("input", {
+        class: ["input", width && `input--${width}`],
+        id,
+        name,
+        type,
+        autocomplete,
+        inputmode,
+        spellcheck: type === "email" || type === "password" ? "false" : null,
+        autocapitalize: type === "email" ? "none" : null,
+      });
   input.value = value;
+  const counter = maxLength ? characterCount(input, maxLength, id) : null;
+  const baseDescribedBy = [hintId, counter?.describedById];
   const element = h(
     "div",
-    { class: "form-group" },
-    h("label", { class: "label", for: id }, label),
+    { class: ["form-group", counter && "character-count"] },
+    h("label", { class: ["label", labelClass], for: id }, label),
     hint ? h("div", { class: "hint", id: hintId }, hint) : null,
     errorMessage,
     input,
+    counter?.elements,
   );
 
   function setError(message) {
-    const describedBy = [hintId];
+    const describedBy = [...baseDescribedBy];
     if (message) {
       replaceChildren(errorMessage, h("span", { class: "visually-hidden" }, "Error: "), message);
       errorMessage.hidden = false;
@@ -65,7 +80,69 @@ export function textField({
     else input.removeAttribute("aria-describedby");
   }
 
-  return { element, input, name, setError };
+  setError(null);
+  return {
+    element,
+    input,
+    name,
+    setError,
+    /** Put a new value in (or clear it), keeping the character count right. */
+    setValue(text) {
+      input.value = text;
+      counter?.update({ announce: false });
+    },
+  };
+}
+
+/**
+ * A live character count under a field, as in the GOV.UK design system: the limit is read
+ * with the field, the count below it changes as one types, and screen readers hear it once
+ * typing pauses. Nothing stops typing past the limit (a paste can be trimmed afterwards);
+ * the form's checks refuse it.
+ */
+function characterCount(input, maxLength, id) {
+  const limitText = `You can enter up to ${maxLength.toLocaleString("en-GB")} characters`;
+  const describedById = `${id}-limit`;
+  const limit = h("span", { class: "visually-hidden", id: describedById }, limitText);
+  const visible = h("div", { class: "hint character-count__message", "aria-hidden": "true" });
+  const spoken = h("div", { class: "visually-hidden", "aria-live": "polite" });
+  let timer = null;
+
+  function message() {
+    const left = maxLength - characters(input.value);
+    const amount = Math.abs(left).toLocaleString("en-GB");
+    const unit = Math.abs(left) === 1 ? "character" : "characters";
+    return left >= 0 ? `You have ${amount} ${unit} remaining` : `You have ${amount} ${unit} too many`;
+  }
+
+  function update({ announce = true } = {}) {
+    const text = message();
+    visible.textContent = text;
+    visible.classList.toggle("character-count__message--over", characters(input.value) > maxLength);
+    clearTimeout(timer);
+    if (announce) timer = setTimeout(() => (spoken.textContent = text), 1000);
+  }
+
+  input.addEventListener("input", () => update());
+  update({ announce: false });
+  return { elements: [limit, visible, spoken], describedById, update };
+}
+
+/**
+ * How many characters the API will count: it trims the ends and counts code points, so an
+ * emoji is one character (JavaScript's .length would say two).
+ */
+export function characters(text) {
+  return [...String(text).trim()].length;
+}
+
+/** Checks of a required text with a length range, as [{ field, text }]. */
+export function checkLength(field, { min = 1, max, empty, short = null, long }) {
+  const count = characters(field.input.value);
+  if (!count) return [{ field, text: empty }];
+  if (count < min) return [{ field, text: short }];
+  if (count > max) return [{ field, text: long }];
+  return [];
 }
 
 /**
@@ -130,8 +207,12 @@ export function errorSummary() {
 }
 
 /** The primary button of a form. */
-export function submitButton(text, { secondary = false } = {}) {
-  return h("button", { class: ["button", secondary && "button--secondary"], type: "submit" }, text);
+export function submitButton(text, { secondary = false, small = false } = {}) {
+  return h(
+    "button",
+    { class: ["button", secondary && "button--secondary", small && "button--small"], type: "submit" },
+    text,
+  );
 }
 
 /**

@@ -1,63 +1,166 @@
-// One conversation: its title, introduction (as plain text) and window.
+// A conversation's home: its title, introduction (as plain text), status and window, the
+// sections to read, a search box, the person's own posts and the help pages.
 
-import { api, ApiError } from "../api.js";
-import { statusTag, windowDetails } from "../components/conversation.js";
+import { api } from "../api.js";
+import {
+  participation,
+  readOnlyNotice,
+  statusTag,
+  windowDetails,
+} from "../components/conversation.js";
+import { breadcrumbs, isMissing, notFoundView } from "../components/layout.js";
+import { searchForm } from "../components/search-form.js";
 import { h, paragraphs } from "../dom.js";
+import { countOf } from "../format.js";
 import { href } from "../router.js";
 
-function backLink() {
-  return h("a", { class: "back-link", href: href("/") }, "Back to your conversations");
+const TRAIL = [{ text: "Your conversations", path: "/" }];
+
+function sectionCard(conversation, section) {
+  return h(
+    "li",
+    { class: "card section-card" },
+    h(
+      "h3",
+      { class: "card__heading" },
+      h(
+        "a",
+        {
+          class: "card__link",
+          href: href(`/conversations/${conversation.id}/sections/${section.id}`),
+        },
+        section.title,
+      ),
+    ),
+    paragraphs(section.description, "card__description"),
+    h("p", { class: "card__meta" }, countOf(section.idea_count, "idea")),
+  );
+}
+
+function helpLinks(conversation, pages) {
+  const written = pages.filter((page) => page.body_html.trim());
+  if (!written.length) return null;
+  return h(
+    "div",
+    { class: "aside-block" },
+    h("h2", { class: "aside__heading" }, "Help and information"),
+    h(
+      "ul",
+      { class: "link-list" },
+      written.map((page) =>
+        h(
+          "li",
+          {},
+          h("a", { href: href(`/conversations/${conversation.id}/pages/${page.kind}`) }, page.title),
+        ),
+      ),
+    ),
+  );
 }
 
 export default {
   auth: true,
 
   async render(ctx) {
+    const id = ctx.params.id;
     let conversation;
+    let sections;
+    let pages;
     try {
-      conversation = await api.getConversation(ctx.params.id);
+      [conversation, sections, pages] = await Promise.all([
+        api.getConversation(id),
+        api.listSections(id),
+        api.listPages(id),
+      ]);
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 422)) {
-        return {
-          title: "Conversation not found",
-          node: h(
-            "div",
-            {},
-            backLink(),
-            h("h1", { id: "page-heading", tabindex: "-1" }, "Conversation not found"),
-            h(
-              "p",
-              {},
-              "This conversation does not exist, or you are not taking part in it. Check the " +
-                "link, or go back to your conversations.",
-            ),
-          ),
-        };
-      }
+      if (isMissing(error)) return notFoundView("Conversation");
       throw error;
     }
 
+    const mode = participation(ctx.person, conversation);
     const introduction = paragraphs(conversation.introduction);
     return {
       title: conversation.title,
       node: h(
         "div",
         {},
-        backLink(),
+        breadcrumbs(TRAIL),
         h("span", { class: "caption" }, "Conversation"),
-        h("h1", { id: "page-heading", class: "break-words", tabindex: "-1" }, conversation.title),
+        h(
+          "h1",
+          { id: "page-heading", class: ["break-words", "h1--tight"], tabindex: "-1" },
+          conversation.title,
+        ),
         h("p", {}, statusTag(conversation)),
-        h("div", { class: "reading-width" }, introduction.length ? introduction : null),
-        h("h2", { class: "heading-m" }, "When it is open"),
-        windowDetails(conversation),
         h(
           "div",
-          { class: "inset" },
+          { class: "layout" },
           h(
-            "p",
-            {},
-            "Your ideas, comments and votes here are anonymous: nobody, including the " +
-              "facilitators, can see who wrote or voted on what.",
+            "div",
+            { class: "layout__main" },
+            introduction.length ? h("div", { class: "reading-width intro" }, introduction) : null,
+            readOnlyNotice(mode, conversation, ctx.person),
+            h("h2", { class: "heading-m" }, "Sections"),
+            sections.length
+              ? [
+                  h(
+                    "p",
+                    {},
+                    mode === "open"
+                      ? "Choose a section to read its ideas, vote on them and add your own."
+                      : "Choose a section to read its ideas.",
+                  ),
+                  h(
+                    "ul",
+                    { class: "card-list card-list--single" },
+                    sections.map((section) => sectionCard(conversation, section)),
+                  ),
+                ]
+              : h("p", { class: "inset" }, "The facilitators have not added any sections yet."),
+          ),
+          h(
+            "div",
+            { class: "layout__aside" },
+            h(
+              "div",
+              { class: "aside-block" },
+              h("h2", { class: "aside__heading" }, "Search"),
+              searchForm(conversation, { go: ctx.go, compact: true }),
+            ),
+            ctx.person.role === "participant"
+              ? h(
+                  "div",
+                  { class: "aside-block" },
+                  h("h2", { class: "aside__heading" }, "Your posts"),
+                  h(
+                    "p",
+                    {},
+                    h(
+                      "a",
+                      { href: href(`/conversations/${conversation.id}/my-posts`) },
+                      "Your ideas and comments here",
+                    ),
+                  ),
+                  h("p", { class: "quiet" }, "Only you can see which posts are yours."),
+                )
+              : null,
+            h(
+              "div",
+              { class: "aside-block" },
+              h("h2", { class: "aside__heading" }, "When it is open"),
+              windowDetails(conversation, { compact: true }),
+            ),
+            helpLinks(conversation, pages),
+            h(
+              "div",
+              { class: "inset inset--small" },
+              h(
+                "p",
+                {},
+                "Your ideas, comments and votes here are anonymous: nobody, including the " +
+                  "facilitators, can see who wrote or voted on what.",
+              ),
+            ),
           ),
         ),
       ),

@@ -193,8 +193,17 @@ class Seeder:
             self.admin_token = session["access_token"]
         return self.admin_token
 
-    async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
+    async def call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+    ) -> Any:
+        """Call the API as the admin, or as whoever ``token`` belongs to."""
+        token = self.admin_token if token is None else token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = await self.http.request(method, path, json=body, headers=headers)
         assert response.is_success, f"{method} {path}: {response.status_code} {response.text}"
         return response.json() if response.content else None
@@ -232,13 +241,14 @@ class Seeder:
         email: str | None = None,
         password: str | None = PASSWORD,
         invite: bool = False,
+        role: str = "participant",
     ) -> str:
         """Import one person (as the admin would, from CSV). With ``password``, they are
         given it directly, as if they had already used their link."""
         await self.admin()
         email = email or f"staff-{uuid.uuid4().hex[:8]}@trust.example"
         body: dict[str, Any] = {
-            "csv": f"email,name,staff_group\n{email},Test Person,Nursing\n",
+            "csv": f"email,name,staff_group,role\n{email},Test Person,Nursing,{role}\n",
             "send_invitations": invite,
         }
         if conversation_id:
@@ -251,6 +261,82 @@ class Seeder:
                 email,
             )
         return email
+
+    async def token(self, email: str) -> str:
+        """A bearer token for someone seeded with the usual password."""
+        session = await self.call(
+            "POST", "/api/auth/login", {"email": email, "password": PASSWORD}, token=""
+        )
+        token: str = session["access_token"]
+        return token
+
+    async def voter(self, conversation_id: str) -> str:
+        """A new participant in the conversation, signed in: their bearer token."""
+        return await self.token(await self.participant(conversation_id))
+
+    async def section(
+        self, conversation_id: str, title: str, description: str = ""
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "POST",
+            f"/api/conversations/{conversation_id}/sections",
+            {"title": title, "description": description},
+        )
+        return result
+
+    async def page(self, conversation_id: str, kind: str, title: str, body_html: str) -> None:
+        await self.call(
+            "PUT",
+            f"/api/conversations/{conversation_id}/pages/{kind}",
+            {"title": title, "body_html": body_html},
+        )
+
+    async def idea(
+        self, token: str, conversation_id: str, section_id: str, title: str, body: str
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "POST",
+            f"/api/conversations/{conversation_id}/ideas",
+            {"section_id": section_id, "title": title, "body": body},
+            token=token,
+        )
+        return result
+
+    async def comment(
+        self,
+        token: str,
+        conversation_id: str,
+        idea_id: str,
+        body: str,
+        parent_id: str | None = None,
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self.call(
+            "POST",
+            f"/api/conversations/{conversation_id}/ideas/{idea_id}/comments",
+            {"body": body, "parent_id": parent_id},
+            token=token,
+        )
+        return result
+
+    async def vote(self, token: str, conversation_id: str, idea_id: str, vote: str) -> None:
+        await self.call(
+            "PUT",
+            f"/api/conversations/{conversation_id}/ideas/{idea_id}/vote",
+            {"vote": vote},
+            token=token,
+        )
+
+    async def close(self, conversation_id: str) -> None:
+        """End the conversation's window an hour ago: it becomes read-only."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        await self.call(
+            "PATCH",
+            f"/api/conversations/{conversation_id}",
+            {
+                "opens_at": (now - timedelta(days=3)).isoformat(),
+                "closes_at": (now - timedelta(hours=1)).isoformat(),
+            },
+        )
 
 
 @pytest.fixture

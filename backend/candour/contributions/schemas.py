@@ -86,6 +86,7 @@ class IdeaOut(Tally):
 
 class CommentOut(Tally):
     id: uuid.UUID
+    conversation_id: uuid.UUID
     idea_id: uuid.UUID
     parent_id: uuid.UUID | None
     status: Status

@@ -166,6 +166,7 @@ def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> Comment
     visible = _text_shown(ctx, comment)
     return CommentOut(
         id=comment.id,
+        conversation_id=comment.conversation_id,
         idea_id=comment.idea_id,
         parent_id=comment.parent_id,
         status=Status(comment.status),

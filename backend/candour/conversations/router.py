@@ -20,6 +20,7 @@ from candour.conversations.schemas import (
 )
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
+from candour.core.settings import SettingsDep
 from candour.identity import AdminCaller, AnyCaller, EditorCaller
 
 router = APIRouter(tags=["conversations"])
@@ -34,9 +35,11 @@ ADMIN_WRITE = (NotAuthenticated, PermissionDenied, NotFound)
     response_model=list[ConversationOut],
     responses=problem_responses(NotAuthenticated),
 )
-async def list_conversations(caller: AnyCaller, session: SessionDep) -> list[ConversationOut]:
+async def list_conversations(
+    caller: AnyCaller, session: SessionDep, settings: SettingsDep
+) -> list[ConversationOut]:
     """Participants see the conversations they take part in; staff roles see all."""
-    return [service.to_out(c) for c in await service.list_conversations(session, caller)]
+    return [service.to_out(c, settings) for c in await service.list_conversations(session, caller)]
 
 
 @router.get(
@@ -47,9 +50,11 @@ async def list_conversations(caller: AnyCaller, session: SessionDep) -> list[Con
     responses=READ,
 )
 async def get_conversation(
-    conversation_id: uuid.UUID, caller: AnyCaller, session: SessionDep
+    conversation_id: uuid.UUID, caller: AnyCaller, session: SessionDep, settings: SettingsDep
 ) -> ConversationOut:
-    return service.to_out(await service.get_conversation(session, caller, conversation_id))
+    return service.to_out(
+        await service.get_conversation(session, caller, conversation_id), settings
+    )
 
 
 @router.post(
@@ -61,9 +66,9 @@ async def get_conversation(
     responses=problem_responses(NotAuthenticated, PermissionDenied),
 )
 async def create_conversation(
-    body: ConversationCreate, _: AdminCaller, session: SessionDep
+    body: ConversationCreate, _: AdminCaller, session: SessionDep, settings: SettingsDep
 ) -> ConversationOut:
-    return service.to_out(await service.create_conversation(session, body))
+    return service.to_out(await service.create_conversation(session, body), settings)
 
 
 @router.patch(
@@ -74,10 +79,16 @@ async def create_conversation(
     responses=problem_responses(*ADMIN_WRITE, WindowNotOrdered),
 )
 async def update_conversation(
-    conversation_id: uuid.UUID, body: ConversationUpdate, caller: AdminCaller, session: SessionDep
+    conversation_id: uuid.UUID,
+    body: ConversationUpdate,
+    caller: AdminCaller,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ConversationOut:
     """Only the fields sent change; a window that would close before it opens is refused."""
-    return service.to_out(await service.update_conversation(session, caller, conversation_id, body))
+    return service.to_out(
+        await service.update_conversation(session, caller, conversation_id, body), settings
+    )
 
 
 @router.get(

@@ -68,6 +68,9 @@ class ConversationOut(ResponseBody):
     time_zone: str
     is_open: bool = Field(description="True while posting, commenting and voting are allowed.")
     completed_at: datetime = Field(description="When the work is finished (default: the close).")
+    time_granularity_seconds: int = Field(
+        description="Public times of posts are rounded down to this many seconds (3600: the hour)."
+    )
 
 
 class SectionCreate(RequestBody):

@@ -27,6 +27,7 @@ from candour.conversations.schemas import (
 )
 from candour.core.errors import FieldProblem, NotFound
 from candour.core.html import clean_html
+from candour.core.settings import Settings
 from candour.identity import Caller, Role
 
 STAFF_ROLES = {Role.facilitator, Role.sponsor, Role.admin}
@@ -57,7 +58,7 @@ def require_open(conversation: Conversation) -> None:
         )
 
 
-def to_out(conversation: Conversation) -> ConversationOut:
+def to_out(conversation: Conversation, settings: Settings) -> ConversationOut:
     return ConversationOut(
         id=conversation.id,
         title=conversation.title,
@@ -67,6 +68,7 @@ def to_out(conversation: Conversation) -> ConversationOut:
         time_zone=conversation.time_zone,
         is_open=is_open(conversation),
         completed_at=conversation.effective_completed_at,
+        time_granularity_seconds=settings.public_time_granularity_seconds,
     )
 
 

@@ -1,0 +1,211 @@
+// One idea: the whole text, its votes, its comments and replies, and, for its author while
+// the conversation is open, Edit (in place) and Withdraw (after a confirmation step).
+// #/conversations/<id>/ideas/<idea>?comment=<comment> opens it at one comment.
+
+import { api } from "../api.js";
+import { SERVICE_NAME } from "../config.js";
+import { commentThread } from "../components/comments.js";
+import { confirmPanel } from "../components/confirm.js";
+import {
+  placeholder,
+  postMeta,
+  readable,
+  unreadableName,
+  votesFor,
+} from "../components/contribution.js";
+import { canTakePart, participation, readOnlyNotice } from "../components/conversation.js";
+import { errorSummary, handleForm, submitButton } from "../components/form.js";
+import {
+  breadcrumbs,
+  conversationTrail,
+  isMissing,
+  notFoundView,
+  successNotice,
+} from "../components/layout.js";
+import { h, paragraphs, replaceChildren } from "../dom.js";
+import { checkIdea, ideaFields } from "./section.js";
+
+export default {
+  auth: true,
+
+  async render(ctx) {
+    const { id, ideaId } = ctx.params;
+    let conversation;
+    let sections;
+    let idea;
+    let comments;
+    try {
+      [conversation, sections, idea, comments] = await Promise.all([
+        api.getConversation(id),
+        api.listSections(id),
+        api.getIdea(id, ideaId),
+        api.listComments(id, ideaId),
+      ]);
+    } catch (error) {
+      if (isMissing(error)) return notFoundView("Idea");
+      throw error;
+    }
+
+    const mode = participation(ctx.person, conversation);
+    const section = sections.find((s) => s.id === idea.section_id);
+    const trail = conversationTrail(conversation);
+    if (section) {
+      trail.push({ text: section.title, path: `/conversations/${id}/sections/${section.id}` });
+    }
+
+    const withdrawn = !readable(idea);
+    const heading = h(
+      "h1",
+      { id: "page-heading", class: ["break-words", "h1--tight"], tabindex: "-1" },
+      withdrawn ? unreadableName(idea) : idea.title,
+    );
+    const area = h("div", { class: "idea" });
+    let actionSlot = null; // where the confirmation step appears, under the idea
+    const noticeSlot = h("div", {});
+
+    /** The idea as it reads (not being edited). */
+    function showIdea() {
+      if (withdrawn) {
+        replaceChildren(
+          area,
+          postMeta(idea, conversation),
+          placeholder(idea, "Its comments stay below for the record."),
+        );
+        return;
+      }
+      const own = idea.is_mine && canTakePart(mode);
+      const editButton = own
+        ? h(
+            "button",
+            {
+              class: ["button", "button--secondary", "button--small"],
+              type: "button",
+              onClick: startEdit,
+            },
+            "Edit",
+            h("span", { class: "visually-hidden" }, " your idea"),
+          )
+        : null;
+      const withdrawButton = own
+        ? h(
+            "button",
+            {
+              class: ["button", "button--warning-outline", "button--small"],
+              type: "button",
+              onClick: () => startWithdraw(withdrawButton),
+            },
+            "Withdraw",
+            h("span", { class: "visually-hidden" }, " your idea"),
+          )
+        : null;
+      actionSlot = h("div", { class: "idea__slot" });
+      replaceChildren(
+        area,
+        postMeta(idea, conversation),
+        h("div", { class: "idea__body reading-width" }, paragraphs(idea.body)),
+        h(
+          "div",
+          { class: "idea__footer" },
+          votesFor(idea, { kind: "idea", conversation, mode, label: "Votes on this idea" }),
+          own ? h("div", { class: "button-group idea__actions" }, editButton, withdrawButton) : null,
+        ),
+        actionSlot,
+      );
+    }
+
+    function startEdit() {
+      const summary = errorSummary();
+      const fields = ideaFields({ title: idea.title, body: idea.body });
+      const form = h(
+        "form",
+        { class: "form panel panel--form", "aria-labelledby": "edit-heading" },
+        h("h2", { class: "heading-s", id: "edit-heading", tabindex: "-1" }, "Edit your idea"),
+        summary.element,
+        fields.title.element,
+        fields.body.element,
+        h(
+          "div",
+          { class: "button-group" },
+          submitButton("Save changes"),
+          h(
+            "button",
+            {
+              class: ["button", "button--secondary"],
+              type: "button",
+              onClick: () => {
+                showIdea();
+                heading.focus();
+              },
+            },
+            "Cancel",
+          ),
+        ),
+      );
+      handleForm(form, {
+        fields: [fields.title, fields.body],
+        summary,
+        validate: () => checkIdea(fields),
+        async submit() {
+          idea = await api.updateIdea(id, idea.id, {
+            title: fields.title.input.value.trim(),
+            body: fields.body.input.value.trim(),
+          });
+          heading.textContent = idea.title;
+          document.title = `${idea.title} – ${SERVICE_NAME}`;
+          showIdea();
+          const notice = successNotice("Your idea has been updated.");
+          replaceChildren(noticeSlot, notice);
+          notice.focus();
+        },
+      });
+      replaceChildren(noticeSlot);
+      replaceChildren(area, form);
+      fields.title.input.focus();
+    }
+
+    function startWithdraw(button) {
+      const panel = confirmPanel({
+        heading: "Withdraw your idea?",
+        text:
+          "It will leave the conversation: nobody will see its title or text any more, and " +
+          "it takes no more votes or comments. The comments already on it stay. You cannot " +
+          "undo this.",
+        confirmText: "Yes, withdraw my idea",
+        async confirm() {
+          await api.withdrawIdea(id, idea.id);
+          ctx.flash(
+            "Your idea has been withdrawn. It no longer appears in the conversation.",
+            "success",
+          );
+          ctx.go(`/conversations/${id}/ideas/${idea.id}`, { replace: true });
+        },
+        cancel() {
+          panel.element.remove();
+          button.focus();
+        },
+      });
+      replaceChildren(actionSlot, panel.element);
+      panel.focus();
+    }
+
+    showIdea();
+    const thread = commentThread({ conversation, idea, mode, page: comments });
+    const focusComment = ctx.query.get("comment");
+
+    return {
+      title: withdrawn ? unreadableName(idea) : idea.title,
+      focus: focusComment ? thread.find(focusComment) : null,
+      node: h(
+        "div",
+        {},
+        breadcrumbs(trail),
+        h("span", { class: "caption" }, section ? `Idea in ${section.title}` : "Idea"),
+        heading,
+        noticeSlot,
+        area,
+        canTakePart(mode) ? null : readOnlyNotice(mode, conversation, ctx.person),
+        thread.element,
+      ),
+    };
+  },
+};
