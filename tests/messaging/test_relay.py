@@ -49,7 +49,7 @@ async def test_message_reaches_the_author_by_email_and_inbox_and_they_reply(
     async with new_client(app) as alice:
         headers = await sign_in(alice, a.alice)
         [inbox] = (await alice.get("/api/me/messages", headers=headers)).json()
-        assert inbox["post_excerpt"] == "Alice's idea"
+        assert inbox["post_excerpt"] == "More night porters"
         assert [m["sender"] for m in inbox["messages"]] == ["Fran Facilitator"]
         reply = await alice.post(
             f"/api/me/messages/{inbox['id']}/replies", json={"body": "Happy to."}, headers=headers
@@ -104,6 +104,6 @@ async def test_an_erased_author_cannot_be_reached(app: FastAPI, desk: Desk, db) 
 
 async def test_comment_authors_can_be_messaged_too(app: FastAPI, desk: Desk) -> None:
     thread = await _message(desk, desk.activity.bob_comment, kind="comment")
-    assert thread["post_excerpt"] == "Bob agrees"
+    assert thread["post_excerpt"] == "I agree"
     inbox = (await desk.bob.get("/api/me/messages", headers=desk.bob_headers)).json()
     assert [t["id"] for t in inbox] == [thread["id"]]

@@ -37,7 +37,7 @@ async def test_the_queue_puts_safeguarding_first_then_abuse_then_personal(desk: 
     assert [r["category"] for r in first["reasons"]] == ["other", "safeguarding"], (
         "one item, both reasons"
     )
-    assert first["target"]["title"] == "Alice's idea"
+    assert first["target"]["title"] == "More night porters"
     assert [i["target"]["id"] for i in await _queue(desk, category="abusive")] == [a.bob_idea]
     stored = await db.fetch("SELECT reasons::text AS r FROM moderation_items")
     assert all(a.bob.email not in row["r"] for row in stored), "who reported is not kept"

@@ -61,20 +61,20 @@ async def make_activity(
         base = f"/api/conversations/{cid}"
         post = {"section_id": str(sid), "body": "Details"}
         ids["alice_idea"] = (
-            await a.post(f"{base}/ideas", json={**post, "title": "Alice's idea"}, headers=ah)
+            await a.post(f"{base}/ideas", json={**post, "title": "More night porters"}, headers=ah)
         ).json()["id"]
         ids["bob_idea"] = (
-            await b.post(f"{base}/ideas", json={**post, "title": "Bob's idea"}, headers=bh)
+            await b.post(f"{base}/ideas", json={**post, "title": "Car park lighting"}, headers=bh)
         ).json()["id"]
         ids["bob_comment"] = (
             await b.post(
                 f"{base}/ideas/{ids['alice_idea']}/comments",
-                json={"body": "Bob agrees"},
+                json={"body": "I agree"},
                 headers=bh,
             )
         ).json()["id"]
         await a.post(
-            f"{base}/ideas/{ids['bob_idea']}/comments", json={"body": "Alice adds"}, headers=ah
+            f"{base}/ideas/{ids['bob_idea']}/comments", json={"body": "Adding to this"}, headers=ah
         )
         await a.put(f"{base}/ideas/{ids['bob_idea']}/vote", json={"vote": "like"}, headers=ah)
         await b.put(f"{base}/ideas/{ids['alice_idea']}/vote", json={"vote": "dislike"}, headers=bh)

@@ -18,11 +18,11 @@ async def test_json_export_holds_my_posts_and_votes_only(app: FastAPI) -> None:
     assert export.status_code == 200
     data = export.json()
     assert data["profile"]["email"] == activity.alice.email
-    assert [i["title"] for i in data["ideas"]] == ["Alice's idea"]
-    assert [c["body"] for c in data["comments"]] == ["Alice adds"]
+    assert [i["title"] for i in data["ideas"]] == ["More night porters"]
+    assert [c["body"] for c in data["comments"]] == ["Adding to this"]
     assert sorted((v["kind"], v["vote"], v["item_text"]) for v in data["votes"]) == [
-        ("comment", "like", "Bob agrees"),
-        ("idea", "like", "Bob's idea"),
+        ("comment", "like", "I agree"),
+        ("idea", "like", "Car park lighting"),
     ]
     assert activity.bob.email not in export.text
     assert activity.bob.display_name not in export.text
@@ -40,7 +40,7 @@ async def test_csv_export_is_one_table(app: FastAPI) -> None:
     rows = list(csv.DictReader(io.StringIO(export.text)))
     assert sorted(r["record"] for r in rows) == ["comment", "comment_vote", "idea", "idea_vote"]
     idea = next(r for r in rows if r["record"] == "idea")
-    assert (idea["title_or_item"], idea["status"]) == ("Alice's idea", "published")
+    assert (idea["title_or_item"], idea["status"]) == ("More night porters", "published")
 
 
 async def test_bad_format_is_refused(app: FastAPI) -> None:

@@ -86,7 +86,7 @@ async def test_someone_in_two_conversations_stays_until_the_last_one(
         me = (await alice.get("/api/me", headers=headers)).json()
         assert me["conversation_ids"] == [str(second.conversation_id)]
         mine = (await alice.get("/api/me/contributions", headers=headers)).json()
-        assert [i["title"] for i in mine["ideas"]] == ["Alice's idea"], (
+        assert [i["title"] for i in mine["ideas"]] == ["More night porters"], (
             "only the second conversation's"
         )
     await complete_long_ago(app, second.conversation_id)

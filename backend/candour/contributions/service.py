@@ -56,6 +56,8 @@ from candour.core.pagination import decode_cursor, encode_cursor
 from candour.core.settings import Settings
 from candour.core.time import coarsen
 from candour.identity import Caller, RateLimitedAction, Role
+from candour.moderation import screening
+from candour.moderation.models import TargetKind
 
 _VOTE_VALUE = {VoteChoice.like: 1, VoteChoice.dislike: -1, VoteChoice.none: 0}
 _VOTE_NAME: dict[int, Literal["like", "dislike"]] = {1: "like", -1: "dislike"}
@@ -465,7 +467,20 @@ async def create_idea(
         )
         assert existing is not None
         return (await _ideas_out(session, ctx, [existing]))[0], False
-    return await get_idea(session, ctx, created_id), True
+    idea = await _idea(session, ctx, created_id)
+    await _screen(session, ctx, idea)
+    return (await _ideas_out(session, ctx, [idea]))[0], True
+
+
+async def _screen(session: AsyncSession, ctx: Context, row: Idea | Comment) -> None:
+    """Screen a new or edited post; flagged posts join the queue, and in a pre-moderated
+    conversation they are held until a facilitator approves them."""
+    text = f"{row.title}\n{row.body}" if isinstance(row, Idea) else row.body
+    kind = TargetKind.idea if isinstance(row, Idea) else TargetKind.comment
+    hits = await screening.screen_post(session, ctx.conversation.id, kind, row.id, text)
+    if hits and ctx.conversation.moderation_mode == "pre" and row.moderation == Moderation.visible:
+        row.moderation = Moderation.held.value
+        await session.flush()
 
 
 def _require_own_and_published(ctx: Context, row: Idea | Comment) -> None:
@@ -500,6 +515,7 @@ async def update_idea(
     idea.edited_at = datetime.now(UTC)
     await session.flush()
     await session.refresh(idea)
+    await _screen(session, ctx, idea)
     return (await _ideas_out(session, ctx, [idea]))[0]
 
 
@@ -581,6 +597,7 @@ async def create_comment(
         update(Idea).where(Idea.id == idea_id).values(comment_count=Idea.comment_count + 1)
     )
     comment = await _comment(session, ctx, created_id)
+    await _screen(session, ctx, comment)
     return (await _comments_out(session, ctx, [comment]))[0], True
 
 
@@ -593,6 +610,7 @@ async def update_comment(
     comment.body = data.body
     comment.edited_at = datetime.now(UTC)
     await session.flush()
+    await _screen(session, ctx, comment)
     return (await _comments_out(session, ctx, [comment]))[0]
 
 

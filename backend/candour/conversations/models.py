@@ -12,7 +12,10 @@ from candour.core.database import Base, created_at_column, random_id_column
 
 class Conversation(Base):
     __tablename__ = "conversations"
-    __table_args__ = (CheckConstraint("closes_at > opens_at", name="window_ordered"),)
+    __table_args__ = (
+        CheckConstraint("closes_at > opens_at", name="window_ordered"),
+        CheckConstraint("moderation_mode IN ('post', 'pre')", name="moderation_mode_known"),
+    )
 
     id: Mapped[uuid.UUID] = random_id_column()
     title: Mapped[str] = mapped_column(String(200))
@@ -21,6 +24,9 @@ class Conversation(Base):
     closes_at: Mapped[datetime]
     # An IANA name such as Europe/London, for showing the window in local time.
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # "post": screened posts appear at once and join the queue; "pre": posts that screening
+    # flags are held until a facilitator approves them.
+    moderation_mode: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
     # When the facilitators' work is finished; personal data goes a set time after it.
     # NULL means "at closing".
     completed_at: Mapped[datetime | None]

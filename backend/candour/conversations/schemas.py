@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
@@ -24,6 +25,18 @@ def _known_time_zone(value: str | None) -> str | None:
     return value
 
 
+class ModerationMode(StrEnum):
+    post = "post"
+    pre = "pre"
+
+
+MODERATION_MODE = Field(
+    default=ModerationMode.post,
+    description="`post`: flagged posts appear at once and join the queue. `pre`: posts that "
+    "screening flags are held until a facilitator approves them.",
+)
+
+
 class ConversationCreate(RequestBody):
     title: str = TITLE
     introduction: str = Field(default="", max_length=20_000)
@@ -32,6 +45,7 @@ class ConversationCreate(RequestBody):
     time_zone: str = Field(
         default="Europe/London", max_length=64, description="IANA time zone name."
     )
+    moderation_mode: ModerationMode = MODERATION_MODE
 
     _zone = field_validator("time_zone")(_known_time_zone)
 
@@ -50,6 +64,7 @@ class ConversationUpdate(PartialUpdate):
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
     time_zone: str | None = Field(default=None, max_length=64)
+    moderation_mode: ModerationMode | None = None
     completed_at: AwareDatetime | None = Field(
         default=None,
         description="When the work on this conversation is finished (default: its close). "
@@ -67,6 +82,7 @@ class ConversationOut(ResponseBody):
     closes_at: datetime
     time_zone: str
     is_open: bool = Field(description="True while posting, commenting and voting are allowed.")
+    moderation_mode: ModerationMode
     completed_at: datetime = Field(description="When the work is finished (default: the close).")
     time_granularity_seconds: int = Field(
         description="Public times of posts are rounded down to this many seconds (3600: the hour)."

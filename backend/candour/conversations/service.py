@@ -67,6 +67,7 @@ def to_out(conversation: Conversation, settings: Settings) -> ConversationOut:
         closes_at=conversation.closes_at,
         time_zone=conversation.time_zone,
         is_open=is_open(conversation),
+        moderation_mode=conversation.moderation_mode,
         completed_at=conversation.effective_completed_at,
         time_granularity_seconds=settings.public_time_granularity_seconds,
     )

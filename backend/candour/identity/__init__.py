@@ -29,7 +29,7 @@ from candour.identity.lifecycle import (
     profile_of_caller,
 )
 from candour.identity.models import Role
-from candour.identity.relay import AuthorUnreachable, deliver_to_author
+from candour.identity.relay import AuthorUnreachable, deliver_to_author, mentions_a_staff_name
 
 __all__ = [
     "Actor",
@@ -48,6 +48,7 @@ __all__ = [
     "deliver_to_author",
     "erase_person",
     "forget_participants_of",
+    "mentions_a_staff_name",
     "person_by_email",
     "person_of_caller",
     "profile_of_caller",

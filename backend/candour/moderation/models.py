@@ -83,3 +83,11 @@ class AuditEntry(Base):
     reason: Mapped[str] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class ScreeningTerm(Base):
+    """One word or phrase of the abusive-language list; ``*`` matches any letters."""
+
+    __tablename__ = "screening_terms"
+
+    term: Mapped[str] = mapped_column(String(100), primary_key=True)

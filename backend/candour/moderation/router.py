@@ -12,7 +12,7 @@ from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, pr
 from candour.core.settings import SettingsDep
 from candour.identity import FacilitatorCaller, ParticipantCaller
 from candour.identity.errors import RateLimited
-from candour.moderation import service
+from candour.moderation import screening, service
 from candour.moderation.errors import (
     ActionNotPossible,
     AlreadyClaimed,
@@ -32,6 +32,7 @@ from candour.moderation.schemas import (
     ReportOut,
     ReportRequest,
     ResolveRequest,
+    ScreeningTermIn,
     UnhideRequest,
 )
 
@@ -256,3 +257,39 @@ async def list_audit_log(
             headers={"Content-Disposition": 'attachment; filename="candour-audit-log.csv"'},
         )
     return entries
+
+
+@router.get(
+    "/moderation/terms",
+    operation_id="list_screening_terms",
+    summary="The abusive-language list that screening uses",
+    response_model=list[str],
+    responses=problem_responses(NotAuthenticated, PermissionDenied),
+)
+async def list_screening_terms(_: FacilitatorCaller, session: SessionDep) -> list[str]:
+    return await screening.abusive_terms(session)
+
+
+@router.post(
+    "/moderation/terms",
+    operation_id="add_screening_term",
+    summary="Add a word or phrase to the abusive-language list",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[str],
+    responses=problem_responses(NotAuthenticated, PermissionDenied),
+)
+async def add_screening_term(
+    body: ScreeningTermIn, _: FacilitatorCaller, session: SessionDep
+) -> list[str]:
+    return await screening.add_term(session, body.term)
+
+
+@router.delete(
+    "/moderation/terms/{term}",
+    operation_id="remove_screening_term",
+    summary="Take a word or phrase off the abusive-language list",
+    response_model=list[str],
+    responses=problem_responses(NotAuthenticated, PermissionDenied, NotFound),
+)
+async def remove_screening_term(term: str, _: FacilitatorCaller, session: SessionDep) -> list[str]:
+    return await screening.remove_term(session, term)

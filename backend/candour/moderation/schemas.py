@@ -110,3 +110,13 @@ class PaperSubmission(RequestBody):
         if self.kind == TargetKind.comment and self.idea_id is None:
             raise ValueError("a comment needs idea_id")
         return self
+
+
+class ScreeningTermIn(RequestBody):
+    term: str = Field(
+        min_length=2,
+        max_length=100,
+        pattern=r"^[\w' -]+$",
+        description="A word or phrase, matched as a whole word in any case; starred-out "
+        'spellings are found too ("fuck" also finds "f**k").',
+    )

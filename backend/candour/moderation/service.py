@@ -11,8 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.contributions.models import Comment, Idea, Moderation, ReasonCategory, Source
@@ -30,6 +29,7 @@ from candour.moderation.errors import (
     TargetNotFound,
 )
 from candour.moderation.models import PRIORITY, AuditEntry, ItemState, ModerationItem, TargetKind
+from candour.moderation.queue import enqueue
 from candour.moderation.schemas import (
     AuditEntryOut,
     ContributionHistory,
@@ -142,36 +142,6 @@ def audit_out(entry: AuditEntry) -> AuditEntryOut:
 # --- reports and the queue ---------------------------------------------------------------
 
 
-async def enqueue(
-    session: AsyncSession,
-    conversation_id: uuid.UUID,
-    kind: TargetKind,
-    target_id: uuid.UUID,
-    reason: dict[str, Any],
-) -> None:
-    """Put a post in the queue, or add a reason to the unresolved item it already has."""
-    priority = PRIORITY[reason["category"]]
-    statement = insert(ModerationItem).values(
-        id=uuid.uuid4(),
-        conversation_id=conversation_id,
-        target_kind=kind.value,
-        target_id=target_id,
-        priority=priority,
-        reasons=[reason],
-        state=ItemState.open.value,
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["target_kind", "target_id"],
-            index_where=ModerationItem.state != ItemState.resolved.value,
-            set_={
-                "reasons": ModerationItem.reasons.op("||")(statement.excluded.reasons),
-                "priority": func.least(ModerationItem.priority, statement.excluded.priority),
-            },
-        )
-    )
-
-
 async def report(
     session: AsyncSession,
     settings: Settings,
@@ -191,7 +161,7 @@ async def report(
         conversation_id,
         kind,
         target_id,
-        {"source": "report", "category": category.value, "detail": note},
+        [{"source": "report", "category": category.value, "detail": note}],
     )
     return ReportOut(detail="Thank you. The facilitators will look at this post.")
 

@@ -1,0 +1,47 @@
+"""Putting posts in the moderation queue. Imports no other domain, so the contributions
+domain can screen a post on arrival without a cycle."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from candour.moderation.models import PRIORITY, ItemState, ModerationItem, TargetKind
+
+
+async def enqueue(
+    session: AsyncSession,
+    conversation_id: uuid.UUID,
+    kind: TargetKind,
+    target_id: uuid.UUID,
+    reasons: list[dict[str, Any]],
+) -> None:
+    """Put a post in the queue, or add reasons to the unresolved item it already has.
+    The item's priority is that of its most urgent reason."""
+    if not reasons:
+        return
+    priority = min(PRIORITY[r["category"]] for r in reasons)
+    statement = insert(ModerationItem).values(
+        id=uuid.uuid4(),
+        conversation_id=conversation_id,
+        target_kind=kind.value,
+        target_id=target_id,
+        priority=priority,
+        reasons=reasons,
+        state=ItemState.open.value,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["target_kind", "target_id"],
+            # Literal, so PostgreSQL can match it to the partial unique index.
+            index_where=text("state <> 'resolved'"),
+            set_={
+                "reasons": ModerationItem.reasons.op("||")(statement.excluded.reasons),
+                "priority": func.least(ModerationItem.priority, statement.excluded.priority),
+            },
+        )
+    )
