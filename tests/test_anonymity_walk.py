@@ -110,6 +110,13 @@ async def _moderate(app: FastAPI, cid: object, ids: dict[str, str], author: Pers
             headers=writer_headers,
         )
         assert replied.status_code == 201
+        case = await staff.post(
+            f"{base}/safeguarding",
+            json={"target_kind": "idea", "target_id": own, "note": "Worried"},
+            headers=staff_headers,
+        )
+        assert case.status_code == 201, case.text
+        ids["case_id"] = case.json()["id"]
     ids["target_kind"] = "idea"
     ids["target_id"] = ids["idea_id"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -137,6 +138,13 @@ FACILITATOR_OPERATIONS = [
     ),
     ("GET", "{base}/messages", None),
     ("POST", "/api/moderation/items/00000000-0000-4000-8000-000000000000/claim", None),
+    ("POST", "{base}/moderation/idea/{idea}/amend", {"body": "x", "reason": "test"}),
+    ("POST", "{base}/moderation/idea/{idea}/remove", {"reason": "test"}),
+    ("POST", "{base}/moderation/idea/{idea}/move", {"section_id": "{idea}", "reason": "test"}),
+    ("POST", "{base}/moderation/idea/{idea}/merge", {"source_ids": ["{idea}"], "reason": "test"}),
+    ("POST", "{base}/safeguarding", {"target_kind": "idea", "target_id": "{idea}", "note": "test"}),
+    ("GET", "{base}/safeguarding", None),
+    ("GET", "/api/moderation/terms", None),
 ]
 
 
@@ -148,14 +156,8 @@ async def test_only_facilitators_moderate(app: FastAPI, desk: Desk, role: str, d
         headers = await sign_in(client, person)
         for method, template, body in FACILITATOR_OPERATIONS:
             url = template.format(base=a.base, idea=a.alice_idea)
-            payload = (
-                None
-                if body is None
-                else {
-                    k: (v.format(idea=a.alice_idea) if isinstance(v, str) else v)
-                    for k, v in body.items()
-                }
-            )
+            filled = json.dumps(body).replace("{idea}", a.alice_idea)
+            payload = json.loads(filled)
             response = await client.request(method, url, json=payload, headers=headers)
             assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"
     assert await db.fetchval("SELECT count(*) FROM audit_entries") == 0

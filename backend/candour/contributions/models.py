@@ -35,6 +35,7 @@ class Moderation(StrEnum):
     held = "held"  # pre-moderation: waiting for approval, seen only by its author
     hidden = "hidden"  # replaced by a placeholder; replies under it stay
     removed = "removed"  # abusive: gone for good, with a placeholder
+    merged = "merged"  # a duplicate, folded into another idea (``merged_into_id``)
 
 
 class ReasonCategory(StrEnum):
@@ -53,7 +54,7 @@ class Source(StrEnum):
 
 # What the public lists show: published by its author and not held, hidden or removed.
 _PUBLISHED = text("status = 'published' AND moderation = 'visible'")
-_MODERATION_KNOWN = "moderation IN ('visible', 'held', 'hidden', 'removed')"
+_MODERATION_KNOWN = "moderation IN ('visible', 'held', 'hidden', 'removed', 'merged')"
 _REASON_KNOWN = "moderation_reason IN ('safeguarding', 'abusive', 'personal', 'other')"
 _IDEA_SEARCH = (
     "setweight(to_tsvector('english'::regconfig, title), 'A') || "
@@ -117,6 +118,13 @@ class Idea(Base):
         String(20), default=Moderation.visible.value, server_default=Moderation.visible.value
     )
     moderation_reason: Mapped[str | None] = mapped_column(String(20))
+    # The facilitators amended the text (to anonymise it); the original is in the audit log.
+    amended: Mapped[bool] = mapped_column(default=False, server_default="false")
+    # A part split off another idea points at it; a merged duplicate points where it went.
+    origin_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL")
+    )
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None]
@@ -169,6 +177,7 @@ class Comment(Base):
         String(20), default=Moderation.visible.value, server_default=Moderation.visible.value
     )
     moderation_reason: Mapped[str | None] = mapped_column(String(20))
+    amended: Mapped[bool] = mapped_column(default=False, server_default="false")
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = created_at_column()
     edited_at: Mapped[datetime | None]

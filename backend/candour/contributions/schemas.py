@@ -82,6 +82,9 @@ class IdeaOut(Tally):
     edited: bool
     comment_count: int
     is_mine: bool = Field(description="True only for the caller's own idea.")
+    amended: bool = Field(description="The facilitators edited the text (see `moderation_note`).")
+    origin_id: uuid.UUID | None = Field(description="The idea this one was split off.")
+    merged_into_id: uuid.UUID | None = Field(description="Where this duplicate was merged.")
 
 
 class CommentOut(Tally):
@@ -100,6 +103,7 @@ class CommentOut(Tally):
     created_at: datetime
     edited: bool
     is_mine: bool
+    amended: bool
 
 
 class IdeaPage(ResponseBody):

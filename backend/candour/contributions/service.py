@@ -113,8 +113,9 @@ _NOTES = {
     Moderation.held: "Waiting for the facilitators to approve it",
     Moderation.hidden: "Hidden by the facilitators",
     Moderation.removed: "Removed by the facilitators",
+    Moderation.merged: "Merged by the facilitators into another idea on the same subject",
 }
-_REASON_WORDS = {
+REASON_WORDS = {
     ReasonCategory.safeguarding: "a safeguarding concern",
     ReasonCategory.abusive: "abusive language",
     ReasonCategory.personal: "a personal comment about someone",
@@ -122,11 +123,13 @@ _REASON_WORDS = {
 }
 
 
-def moderation_note(moderation: str, reason: str | None) -> str | None:
+def moderation_note(moderation: str, reason: str | None, amended: bool = False) -> str | None:
     """The short public note where the facilitators changed a post."""
     note = _NOTES.get(Moderation(moderation))
-    if note and reason and moderation != Moderation.held:
-        return f"{note}: {_REASON_WORDS[ReasonCategory(reason)]}"
+    if note is None and amended:
+        note = "Edited by the facilitators"
+    if note and reason and moderation not in (Moderation.held, Moderation.merged):
+        return f"{note}: {REASON_WORDS[ReasonCategory(reason)]}"
     return note
 
 
@@ -150,7 +153,7 @@ def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
         section_id=idea.section_id,
         status=Status(idea.status),
         moderation=Moderation(idea.moderation),
-        moderation_note=moderation_note(idea.moderation, idea.moderation_reason),
+        moderation_note=moderation_note(idea.moderation, idea.moderation_reason, idea.amended),
         source=Source(idea.source),
         title=idea.title if visible else None,
         body=idea.body if visible else None,
@@ -161,6 +164,9 @@ def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
         comment_count=idea.comment_count,
         my_vote=_VOTE_NAME.get(my_vote or 0),
         is_mine=idea.author_pseudonym == ctx.pseudonym,
+        amended=idea.amended,
+        origin_id=idea.origin_id,
+        merged_into_id=idea.merged_into_id,
     )
 
 
@@ -173,7 +179,9 @@ def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> Comment
         parent_id=comment.parent_id,
         status=Status(comment.status),
         moderation=Moderation(comment.moderation),
-        moderation_note=moderation_note(comment.moderation, comment.moderation_reason),
+        moderation_note=moderation_note(
+            comment.moderation, comment.moderation_reason, comment.amended
+        ),
         source=Source(comment.source),
         body=comment.body if visible else None,
         created_at=ctx.coarse(comment.created_at),
@@ -182,6 +190,7 @@ def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> Comment
         dislike_count=comment.dislike_count,
         my_vote=_VOTE_NAME.get(my_vote or 0),
         is_mine=comment.author_pseudonym == ctx.pseudonym,
+        amended=comment.amended,
     )
 
 

@@ -17,7 +17,7 @@ from candour.core.settings import Settings
 from candour.identity import Caller, RateLimitedAction
 from candour.messaging.models import Direction, Message, MessageThread
 from candour.messaging.schemas import MessageOut, ThreadOut
-from candour.moderation import service as moderation
+from candour.moderation import records as moderation
 from candour.moderation.models import TargetKind
 
 

@@ -10,9 +10,9 @@ from candour.contributions.models import Moderation, ReasonCategory
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import SettingsDep
-from candour.identity import FacilitatorCaller, ParticipantCaller
+from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCaller
 from candour.identity.errors import RateLimited
-from candour.moderation import screening, service
+from candour.moderation import cases, screening, service
 from candour.moderation.errors import (
     ActionNotPossible,
     AlreadyClaimed,
@@ -24,15 +24,27 @@ from candour.moderation.errors import (
 from candour.moderation.models import ItemState, TargetKind
 from candour.moderation.schemas import (
     ActionRequest,
+    AmendRequest,
     AuditEntryOut,
+    CaseNoteRequest,
+    CaseOut,
+    CloseCaseRequest,
     ContributionHistory,
     ContributionView,
+    MergeRequest,
+    MoveRequest,
+    OpenCaseRequest,
     PaperSubmission,
     QueueItemOut,
+    Removed,
+    RemoveRequest,
     ReportOut,
     ReportRequest,
     ResolveRequest,
     ScreeningTermIn,
+    SplitRequest,
+    SplitResult,
+    SupportMessageRequest,
     UnhideRequest,
 )
 
@@ -293,3 +305,192 @@ async def add_screening_term(
 )
 async def remove_screening_term(term: str, _: FacilitatorCaller, session: SessionDep) -> list[str]:
     return await screening.remove_term(session, term)
+
+
+@router.post(
+    BASE + "/{target_kind}/{target_id}/amend",
+    operation_id="amend_contribution",
+    summary="Reword a post to take out what identifies someone",
+    response_model=ContributionView,
+    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+)
+async def amend_contribution(
+    conversation_id: uuid.UUID,
+    target_kind: TargetKind,
+    target_id: uuid.UUID,
+    body: AmendRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> ContributionView:
+    """The public sees the new text with "Edited by the facilitators"; the original stays in
+    the audit log, for facilitators only."""
+    return await service.amend(session, caller, conversation_id, target_kind, target_id, body)
+
+
+@router.post(
+    BASE + "/{target_kind}/{target_id}/remove",
+    operation_id="remove_contribution",
+    summary="Remove an abusive post and tell its author why",
+    response_model=Removed,
+    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+)
+async def remove_contribution(
+    conversation_id: uuid.UUID,
+    target_kind: TargetKind,
+    target_id: uuid.UUID,
+    body: RemoveRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Removed:
+    return await service.remove(
+        session, settings, caller, conversation_id, target_kind, target_id, body
+    )
+
+
+@router.post(
+    BASE + "/idea/{idea_id}/move",
+    operation_id="move_idea",
+    summary="Move an idea to another section",
+    response_model=ContributionView,
+    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+)
+async def move_idea(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    body: MoveRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> ContributionView:
+    return await service.move_idea(session, caller, conversation_id, idea_id, body)
+
+
+@router.post(
+    BASE + "/idea/{idea_id}/split",
+    operation_id="split_idea",
+    summary="Split a multi-topic idea into several",
+    response_model=SplitResult,
+    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+)
+async def split_idea(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    body: SplitRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> SplitResult:
+    return await service.split_idea(session, caller, conversation_id, idea_id, body)
+
+
+@router.post(
+    BASE + "/idea/{idea_id}/merge",
+    operation_id="merge_ideas",
+    summary="Merge duplicate ideas into this one",
+    response_model=ContributionView,
+    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+)
+async def merge_ideas(
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    body: MergeRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> ContributionView:
+    """Comments move over; each person's vote counts once."""
+    return await service.merge_ideas(session, caller, conversation_id, idea_id, body)
+
+
+CASES = "/conversations/{conversation_id}/safeguarding"
+CASE_ERRORS = (NotAuthenticated, PermissionDenied, cases.CaseNotFound, cases.CaseConflict)
+
+
+@router.post(
+    CASES,
+    operation_id="open_safeguarding_case",
+    summary="Open a safeguarding case from a post",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseOut,
+    responses=problem_responses(*STAFF, TargetNotFound, cases.CaseConflict),
+)
+async def open_safeguarding_case(
+    conversation_id: uuid.UUID,
+    body: OpenCaseRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+) -> CaseOut:
+    return await cases.open_case(
+        session, caller, conversation_id, body.target_kind, body.target_id, body.note
+    )
+
+
+@router.get(
+    CASES,
+    operation_id="list_safeguarding_cases",
+    summary="The safeguarding cases of a conversation",
+    response_model=list[CaseOut],
+    responses=problem_responses(*STAFF),
+)
+async def list_safeguarding_cases(
+    conversation_id: uuid.UUID,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+    state: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+) -> list[CaseOut]:
+    return await cases.list_cases(session, caller, conversation_id, state)
+
+
+@router.get(
+    "/safeguarding/{case_id}",
+    operation_id="get_safeguarding_case",
+    summary="One safeguarding case with its history",
+    response_model=CaseOut,
+    responses=problem_responses(*CASE_ERRORS),
+)
+async def get_safeguarding_case(
+    case_id: uuid.UUID, caller: FacilitatorCaller, session: SessionDep
+) -> CaseOut:
+    return await cases.get_case(session, caller, case_id)
+
+
+@router.post(
+    "/safeguarding/{case_id}/notes",
+    operation_id="add_case_note",
+    summary="Add a note to a safeguarding case",
+    response_model=CaseOut,
+    responses=problem_responses(*CASE_ERRORS),
+)
+async def add_case_note(
+    case_id: uuid.UUID, body: CaseNoteRequest, caller: FacilitatorCaller, session: SessionDep
+) -> CaseOut:
+    return await cases.add_note(session, caller, case_id, body.body)
+
+
+@router.post(
+    "/safeguarding/{case_id}/support-message",
+    operation_id="send_support_message",
+    summary="Send the author a support message listing the support services",
+    response_model=CaseOut,
+    responses=problem_responses(*CASE_ERRORS, AuthorUnreachable),
+)
+async def send_support_message(
+    case_id: uuid.UUID,
+    body: SupportMessageRequest,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> CaseOut:
+    """Through the relay: the author's inbox and email; the facilitator never learns who."""
+    return await cases.send_support_message(session, settings, caller, case_id, body.body)
+
+
+@router.post(
+    "/safeguarding/{case_id}/close",
+    operation_id="close_safeguarding_case",
+    summary="Close a safeguarding case",
+    response_model=CaseOut,
+    responses=problem_responses(*CASE_ERRORS),
+)
+async def close_safeguarding_case(
+    case_id: uuid.UUID, body: CloseCaseRequest, caller: FacilitatorCaller, session: SessionDep
+) -> CaseOut:
+    return await cases.close_case(session, caller, case_id, body.reason)

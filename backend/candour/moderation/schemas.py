@@ -120,3 +120,113 @@ class ScreeningTermIn(RequestBody):
         description="A word or phrase, matched as a whole word in any case; starred-out "
         'spellings are found too ("fuck" also finds "f**k").',
     )
+
+
+class AmendRequest(RequestBody):
+    """New wording that takes out what identifies someone. The public sees the new text and
+    a note that the facilitators edited it; the original stays in the audit log."""
+
+    title: str | None = Field(default=None, min_length=3, max_length=200, description="Ideas only.")
+    body: str = Field(min_length=1, max_length=10_000)
+    category: ReasonCategory = ReasonCategory.personal
+    reason: str = REASON
+
+
+class RemoveRequest(RequestBody):
+    category: ReasonCategory = ReasonCategory.abusive
+    reason: str = REASON
+    message_author: bool = Field(default=True, description="Tell the author, through the relay.")
+    message: str | None = Field(
+        default=None,
+        max_length=5_000,
+        description="The message to the author; by default the removal template, which "
+        "names the post and the reason.",
+    )
+
+
+class Removed(ResponseBody):
+    target: ContributionView
+    author_notified: bool
+    detail: str
+
+
+class MoveRequest(RequestBody):
+    section_id: uuid.UUID
+    reason: str = REASON
+
+
+class SplitPart(RequestBody):
+    title: str = Field(min_length=3, max_length=200)
+    body: str = Field(min_length=1, max_length=10_000)
+    section_id: uuid.UUID | None = Field(
+        default=None, description="Default: the original's section."
+    )
+
+
+class SplitRequest(RequestBody):
+    """Divide a multi-topic idea into parts. The part at ``keep_votes_on`` stays the original
+    idea (keeping its id, votes and comments); the others become new ideas that point at it."""
+
+    parts: list[SplitPart] = Field(min_length=2, max_length=10)
+    keep_votes_on: int = Field(default=0, ge=0)
+    reason: str = REASON
+
+    @model_validator(mode="after")
+    def _keeper_exists(self) -> SplitRequest:
+        if self.keep_votes_on >= len(self.parts):
+            raise ValueError("keep_votes_on must be the index of one of the parts")
+        return self
+
+
+class SplitResult(ResponseBody):
+    kept: ContributionView
+    new_parts: list[ContributionView]
+
+
+class MergeRequest(RequestBody):
+    """Fold duplicates into ``into``: their comments move over, and each person's vote counts
+    once (where someone voted on both, the vote on ``into`` stands)."""
+
+    source_ids: list[uuid.UUID] = Field(min_length=1, max_length=20)
+    reason: str = REASON
+
+
+class OpenCaseRequest(RequestBody):
+    target_kind: TargetKind
+    target_id: uuid.UUID
+    note: str = Field(min_length=3, max_length=5_000, description="Why the case is opened.")
+
+
+class CaseNoteRequest(RequestBody):
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+class SupportMessageRequest(RequestBody):
+    body: str = Field(
+        min_length=1,
+        max_length=10_000,
+        description="A personal message; the conversation's support services page is added "
+        "below it.",
+    )
+
+
+class CloseCaseRequest(RequestBody):
+    reason: str = REASON
+
+
+class CaseEntryOut(ResponseBody):
+    at: datetime
+    actor: str
+    kind: str
+    body: str
+
+
+class CaseOut(ResponseBody):
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    state: str
+    opened_at: datetime
+    closed_at: datetime | None
+    author_reachable: bool = Field(description="False once the author erased their account.")
+    target: ContributionView
+    history: list[CaseEntryOut]

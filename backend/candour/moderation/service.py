@@ -11,15 +11,25 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from candour.contributions.models import Comment, Idea, Moderation, ReasonCategory, Source
+from candour.contributions.models import (
+    Comment,
+    Idea,
+    IdeaVote,
+    Moderation,
+    ReasonCategory,
+    Source,
+)
+from candour.contributions.service import REASON_WORDS
 from candour.conversations import service as conversations
 from candour.conversations.models import Conversation, Section
 from candour.core.errors import FieldProblem, InvalidInput
 from candour.core.settings import Settings
-from candour.identity import Actor, Caller, RateLimitedAction
+from candour.identity import AuthorUnreachable, Caller, RateLimitedAction
+from candour.messaging import service as messaging
 from candour.moderation.errors import (
     ActionNotPossible,
     AlreadyClaimed,
@@ -30,113 +40,27 @@ from candour.moderation.errors import (
 )
 from candour.moderation.models import PRIORITY, AuditEntry, ItemState, ModerationItem, TargetKind
 from candour.moderation.queue import enqueue
+from candour.moderation.records import audit_out, record, snapshot, target, view
 from candour.moderation.schemas import (
+    AmendRequest,
     AuditEntryOut,
     ContributionHistory,
     ContributionView,
+    MergeRequest,
+    MoveRequest,
     PaperSubmission,
     QueueItemOut,
+    Removed,
+    RemoveRequest,
     ReportOut,
+    SplitRequest,
+    SplitResult,
 )
 
 _MODELS: dict[TargetKind, type[Idea] | type[Comment]] = {
     TargetKind.idea: Idea,
     TargetKind.comment: Comment,
 }
-
-
-# --- targets and the audit log -----------------------------------------------------------
-
-
-async def target(
-    session: AsyncSession,
-    conversation_id: uuid.UUID,
-    kind: TargetKind,
-    target_id: uuid.UUID,
-    *,
-    lock: bool = False,
-) -> Idea | Comment:
-    row: Idea | Comment | None = await session.get(_MODELS[kind], target_id, with_for_update=lock)
-    if row is None or row.conversation_id != conversation_id:
-        raise TargetNotFound(f"No such {kind.value} in this conversation.")
-    return row
-
-
-def snapshot(row: Idea | Comment) -> dict[str, Any]:
-    """The parts of a post an action can change, for the audit log's before and after."""
-    state: dict[str, Any] = {
-        "body": row.body,
-        "status": row.status,
-        "moderation": row.moderation,
-        "moderation_reason": row.moderation_reason,
-    }
-    if isinstance(row, Idea):
-        state |= {"title": row.title, "section_id": str(row.section_id)}
-    return state
-
-
-def view(row: Idea | Comment) -> ContributionView:
-    is_idea = isinstance(row, Idea)
-    return ContributionView(
-        kind=TargetKind.idea if is_idea else TargetKind.comment,
-        id=row.id,
-        idea_id=None if isinstance(row, Idea) else row.idea_id,
-        section_id=row.section_id if isinstance(row, Idea) else None,
-        title=row.title if isinstance(row, Idea) else None,
-        body=row.body,
-        status=row.status,
-        moderation=row.moderation,
-        moderation_reason=row.moderation_reason,
-        source=row.source,
-        created_at=row.created_at,
-    )
-
-
-async def record(
-    session: AsyncSession,
-    actor: Actor,
-    conversation_id: uuid.UUID,
-    action: str,
-    *,
-    reason: str,
-    row: Idea | Comment | None = None,
-    category: ReasonCategory | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        AuditEntry(
-            id=uuid.uuid4(),
-            conversation_id=conversation_id,
-            actor_id=actor.id,
-            actor_label=actor.label,
-            action=action,
-            target_kind=None
-            if row is None
-            else (TargetKind.idea if isinstance(row, Idea) else TargetKind.comment).value,
-            target_id=None if row is None else row.id,
-            reason_category=category.value if category else None,
-            reason=reason,
-            before=before,
-            after=after,
-        )
-    )
-    await session.flush()
-
-
-def audit_out(entry: AuditEntry) -> AuditEntryOut:
-    return AuditEntryOut(
-        id=entry.id,
-        at=entry.at,
-        actor=entry.actor_label,
-        action=entry.action,
-        target_kind=entry.target_kind,
-        target_id=entry.target_id,
-        reason_category=entry.reason_category,
-        reason=entry.reason,
-        before=entry.before,
-        after=entry.after,
-    )
 
 
 # --- reports and the queue ---------------------------------------------------------------
@@ -511,3 +435,305 @@ def _json(value: dict[str, Any] | None) -> str:
     import json
 
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# --- amend, remove, move, split, merge ---------------------------------------------------
+
+
+def _require_changeable(row: Idea | Comment) -> None:
+    if row.moderation in (Moderation.removed, Moderation.merged):
+        raise ActionNotPossible(
+            f"This post has been {row.moderation}; it cannot be changed any more."
+        )
+
+
+async def amend(
+    session: AsyncSession,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    kind: TargetKind,
+    target_id: uuid.UUID,
+    data: AmendRequest,
+) -> ContributionView:
+    actor = await caller.actor(session)
+    await conversations.get_conversation(session, caller, conversation_id)
+    row = await target(session, conversation_id, kind, target_id, lock=True)
+    _require_changeable(row)
+    if data.title is not None and not isinstance(row, Idea):
+        raise InvalidInput(
+            "Only ideas have a title.",
+            errors=[
+                FieldProblem(field="body.title", message="comments have no title", code="no_title")
+            ],
+        )
+    before = snapshot(row)
+    if isinstance(row, Idea) and data.title is not None:
+        row.title = data.title
+    row.body = data.body
+    row.amended = True
+    row.moderation_reason = data.category.value
+    await session.flush()
+    await session.refresh(row)
+    after = snapshot(row)
+    await record(
+        session, actor, conversation_id, "amend", reason=data.reason, row=row,
+        category=data.category, before=before, after=after,
+    )  # fmt: skip
+    return view(row)
+
+
+REMOVAL_TEMPLATE = (
+    "Your post \u201c{excerpt}\u201d has been removed by the facilitators because it broke the "
+    "conversation's rules ({reason}). You are welcome to post again, keeping to the rules. "
+    "If you think this was a mistake, reply to this message."
+)
+
+
+async def remove(
+    session: AsyncSession,
+    settings: Settings,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    kind: TargetKind,
+    target_id: uuid.UUID,
+    data: RemoveRequest,
+) -> Removed:
+    """Remove an abusive post for good and, from a template, tell its author why. A post
+    whose author cannot be reached (paper, erased) is still removed, and the answer says so."""
+    actor = await caller.actor(session)
+    await conversations.get_conversation(session, caller, conversation_id)
+    row = await target(session, conversation_id, kind, target_id, lock=True)
+    _require_changeable(row)
+    before = snapshot(row)
+    row.moderation = Moderation.removed.value
+    row.moderation_reason = data.category.value
+    await session.flush()
+    after = snapshot(row)
+    await record(
+        session, actor, conversation_id, "remove", reason=data.reason, row=row,
+        category=data.category, before=before, after=after,
+    )  # fmt: skip
+    if not data.message_author:
+        return Removed(
+            target=view(row), author_notified=False, detail="Removed; the author was not told."
+        )
+    if row.author_pseudonym is None:
+        return Removed(
+            target=view(row),
+            author_notified=False,
+            detail="Removed; paper submissions have no author.",
+        )
+    excerpt = row.title if isinstance(row, Idea) else row.body[:80]
+    message = data.message or REMOVAL_TEMPLATE.format(
+        excerpt=excerpt, reason=REASON_WORDS[data.category]
+    )
+    try:
+        async with session.begin_nested():
+            await messaging.message_author(
+                session,
+                settings,
+                caller,
+                conversation_id,
+                kind,
+                target_id,
+                "Your post was removed",
+                message,
+            )
+    except AuthorUnreachable:
+        return Removed(
+            target=view(row),
+            author_notified=False,
+            detail="Removed; the author can no longer be reached.",
+        )
+    return Removed(
+        target=view(row), author_notified=True, detail="Removed, and the author was told why."
+    )
+
+
+async def move_idea(
+    session: AsyncSession,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    data: MoveRequest,
+) -> ContributionView:
+    actor = await caller.actor(session)
+    await conversations.get_conversation(session, caller, conversation_id)
+    idea = await target(session, conversation_id, TargetKind.idea, idea_id, lock=True)
+    assert isinstance(idea, Idea)
+    _require_changeable(idea)
+    section = await _section_in(session, conversation_id, data.section_id)
+    if section.id == idea.section_id:
+        raise ActionNotPossible("The idea is in that section already.")
+    before = snapshot(idea)
+    idea.section_id = section.id
+    await session.flush()
+    await record(
+        session,
+        actor,
+        conversation_id,
+        "move",
+        reason=data.reason,
+        row=idea,
+        before=before,
+        after=snapshot(idea),
+    )
+    return view(idea)
+
+
+async def _section_in(
+    session: AsyncSession, conversation_id: uuid.UUID, section_id: uuid.UUID
+) -> Section:
+    section = await session.get(Section, section_id)
+    if section is None or section.conversation_id != conversation_id:
+        raise InvalidInput(
+            "There is no such section in this conversation.",
+            errors=[
+                FieldProblem(
+                    field="body.section_id", message="unknown section", code="unknown_section"
+                )
+            ],
+        )
+    return section
+
+
+async def split_idea(
+    session: AsyncSession,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    data: SplitRequest,
+) -> SplitResult:
+    """The kept part stays the original idea (its id, votes and comments); every other part
+    becomes a new idea by the same (unknown) author, linked to the original."""
+    actor = await caller.actor(session)
+    await conversations.get_conversation(session, caller, conversation_id)
+    idea = await target(session, conversation_id, TargetKind.idea, idea_id, lock=True)
+    assert isinstance(idea, Idea)
+    _require_changeable(idea)
+    before = snapshot(idea)
+    sections = [
+        await _section_in(session, conversation_id, p.section_id or idea.section_id)
+        for p in data.parts
+    ]
+    kept = data.parts[data.keep_votes_on]
+    idea.title, idea.body = kept.title, kept.body
+    idea.section_id = sections[data.keep_votes_on].id
+    new_parts = []
+    for index, part in enumerate(data.parts):
+        if index == data.keep_votes_on:
+            continue
+        new = Idea(
+            id=uuid.uuid4(),
+            conversation_id=conversation_id,
+            section_id=sections[index].id,
+            author_pseudonym=idea.author_pseudonym,
+            source=idea.source,
+            title=part.title,
+            body=part.body,
+            origin_id=idea.id,
+            created_at=idea.created_at,
+        )
+        session.add(new)
+        new_parts.append(new)
+    await session.flush()
+    await session.refresh(idea)
+    await record(
+        session, actor, conversation_id, "split", reason=data.reason, row=idea, before=before,
+        after={**snapshot(idea), "new_parts": [str(p.id) for p in new_parts]},
+    )  # fmt: skip
+    return SplitResult(kept=view(idea), new_parts=[view(p) for p in new_parts])
+
+
+async def merge_ideas(
+    session: AsyncSession,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    into_id: uuid.UUID,
+    data: MergeRequest,
+) -> ContributionView:
+    """Fold duplicates into one idea without counting anyone twice."""
+    actor = await caller.actor(session)
+    await conversations.get_conversation(session, caller, conversation_id)
+    if into_id in data.source_ids or len(set(data.source_ids)) != len(data.source_ids):
+        raise InvalidInput(
+            "An idea cannot be merged into itself, and each duplicate is named once.",
+            errors=[
+                FieldProblem(
+                    field="body.source_ids",
+                    message="names the target or a repeat",
+                    code="bad_merge",
+                )
+            ],
+        )
+    # Lock every idea involved in id order, as erasure and voting do, to avoid deadlocks.
+    ids = sorted([into_id, *data.source_ids])
+    locked = {
+        i.id: i
+        for i in await session.scalars(
+            select(Idea).where(Idea.id.in_(ids)).order_by(Idea.id).with_for_update()
+        )
+    }
+    for idea_id in ids:
+        if idea_id not in locked or locked[idea_id].conversation_id != conversation_id:
+            raise TargetNotFound(f"No idea {idea_id} in this conversation.")
+        _require_changeable(locked[idea_id])
+    into = locked[into_id]
+    before = snapshot(into)
+    sources = data.source_ids
+    # A voter on both keeps the vote on ``into``; others' votes move over.
+    kept = aliased(IdeaVote)
+    already_on_into = (
+        select(kept.voter_pseudonym)
+        .where(kept.idea_id == into_id, kept.voter_pseudonym == IdeaVote.voter_pseudonym)
+        .exists()
+    )
+    movable = (
+        select(IdeaVote.voter_pseudonym, func.min(IdeaVote.idea_id.cast(String)).label("idea_id"))
+        .where(IdeaVote.idea_id.in_(sources), ~already_on_into)
+        .group_by(IdeaVote.voter_pseudonym)
+        .subquery()
+    )
+    # Someone who voted on two duplicates (and not on ``into``) moves one of their votes.
+    await session.execute(
+        update(IdeaVote)
+        .where(
+            IdeaVote.voter_pseudonym == movable.c.voter_pseudonym,
+            IdeaVote.idea_id.cast(String) == movable.c.idea_id,
+        )
+        .values(idea_id=into_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(delete(IdeaVote).where(IdeaVote.idea_id.in_(sources)))
+    await session.execute(
+        update(Comment).where(Comment.idea_id.in_(sources)).values(idea_id=into_id)
+    )
+    await session.execute(
+        update(Idea)
+        .where(Idea.id.in_(sources))
+        .values(
+            moderation=Moderation.merged.value,
+            merged_into_id=into_id,
+            like_count=0,
+            dislike_count=0,
+            comment_count=0,
+        )
+    )
+    likes, dislikes = (
+        await session.execute(
+            select(
+                func.count().filter(IdeaVote.value == 1), func.count().filter(IdeaVote.value == -1)
+            ).where(IdeaVote.idea_id == into_id)
+        )
+    ).one()
+    comments = await session.scalar(
+        select(func.count()).where(Comment.idea_id == into_id, Comment.status == "published")
+    )
+    into.like_count, into.dislike_count, into.comment_count = likes, dislikes, comments or 0
+    await session.flush()
+    await session.refresh(into)
+    await record(
+        session, actor, conversation_id, "merge", reason=data.reason, row=into, before=before,
+        after={**snapshot(into), "merged": [str(s) for s in sources]},
+    )  # fmt: skip
+    return view(into)

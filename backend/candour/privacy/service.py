@@ -19,6 +19,7 @@ from candour.core.errors import InvalidInput, NotFound
 from candour.core.settings import Settings
 from candour.core.time import coarsen
 from candour.identity import Caller
+from candour.moderation import cases
 from candour.privacy.models import RetentionRun
 from candour.privacy.schemas import (
     ConversationRetention,
@@ -48,6 +49,7 @@ async def _erase(
 ) -> Erased:
     if posts == PostsChoice.withdraw:
         await withdraw_everything_by(session, list(person.pseudonyms.values()))
+    await cases.forget_authors(session, list(person.pseudonyms.values()))
     await identity.erase_person(session, settings, person)
     kept = (
         "stay, anonymous, and can no longer be changed"
