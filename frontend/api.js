@@ -83,15 +83,27 @@ async function problemFrom(response) {
   });
 }
 
-/** "?a=1&b=2" from { a: 1, b: 2, c: null }: empty values are left out. */
+/**
+ * "?a=1&b=2" from { a: 1, b: 2, c: null }: empty values are left out, and an array is sent
+ * as the name repeated ({ state: ["open", "claimed"] } → "state=open&state=claimed").
+ */
 function queryString(query) {
   if (!query) return "";
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value !== null && value !== undefined && value !== "") search.set(name, String(value));
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one !== null && one !== undefined && one !== "") search.append(name, String(one));
+    }
   }
   const text = search.toString();
   return text ? `?${text}` : "";
+}
+
+/** The file name a download was given (Content-Disposition), or `fallback`. */
+function fileNameOf(response, fallback) {
+  const header = response.headers.get("Content-Disposition") || "";
+  const found = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
+  return found ? decodeURIComponent(found[1]) : fallback;
 }
 
 /**
@@ -108,15 +120,17 @@ export function newIdempotencyKey() {
  * Call the API. `path` starts with "/api/". Resolves to the parsed JSON (or null for an
  * empty answer); rejects with an ApiError. A `probe` asks whether a session exists, so its
  * 401 is an answer rather than a session that ended. `query` becomes the query string;
- * `headers` are added to the request's own.
+ * `headers` are added to the request's own. With `file` (a default file name), the answer
+ * is a download: it resolves to { blob, name } instead of parsed JSON.
  */
 export async function request(
   method,
   path,
   body = undefined,
-  { probe = false, query = null, headers: extraHeaders = null } = {},
+  { probe = false, query = null, headers: extraHeaders = null, file = null } = {},
 ) {
   const headers = { Accept: "application/json, application/problem+json", ...extraHeaders };
+  if (file) headers.Accept = "text/csv, application/json, application/problem+json";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (!SAFE_METHODS.has(method)) {
     const token = csrfToken();
@@ -146,6 +160,7 @@ export async function request(
     }
     throw error;
   }
+  if (file) return { blob: await response.blob(), name: fileNameOf(response, file) };
   if (response.status === 204) return null;
   const text = await response.text();
   return text ? JSON.parse(text) : null;
@@ -302,6 +317,121 @@ export const api = {
   myContributions(conversationId) {
     return request("GET", "/api/me/contributions", undefined, {
       query: { conversation_id: conversationId },
+    });
+  },
+
+  // --- reporting, the inbox and one's own data (participants) ---
+
+  /**
+   * Report a post. kind: idea | comment; category: personal | abusive | safeguarding | other.
+   * Resolves to { detail }, the thank-you words.
+   */
+  report(conversationId, { targetKind, targetId, category, note }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/reports`, {
+      target_kind: targetKind,
+      target_id: targetId,
+      category,
+      note,
+    });
+  },
+  /** [ThreadOut], newest first. Reading the inbox marks its messages as read. */
+  myMessages() {
+    return request("GET", "/api/me/messages");
+  },
+  /** Resolves to the ThreadOut with the reply in it. */
+  replyToMessage(threadId, body) {
+    return request("POST", `/api/me/messages/${e(threadId)}/replies`, { body });
+  },
+  /** Everything of one's own, as a file: format json | csv. Resolves to { blob, name }. */
+  exportMyData(format) {
+    return request("GET", "/api/me/export", undefined, {
+      query: { format },
+      file: `candour-my-data.${format}`,
+    });
+  },
+  /** Erase one's account at once. posts: keep | withdraw. Resolves to Erased. */
+  eraseMe(posts) {
+    return request("POST", "/api/me/erase", { posts, confirm: true });
+  },
+
+  // --- the facilitators' console ---
+
+  /** [QueueItemOut], most urgent first. states: [open | claimed | resolved]. */
+  moderationQueue(conversationId, { states = null, category = null } = {}) {
+    return request(
+      "GET",
+      `/api/conversations/${e(conversationId)}/moderation/queue`,
+      undefined,
+      { query: { state: states, category } },
+    );
+  },
+  claimItem(itemId) {
+    return request("POST", `/api/moderation/items/${e(itemId)}/claim`);
+  },
+  resolveItem(itemId, decision) {
+    return request("POST", `/api/moderation/items/${e(itemId)}/resolve`, { decision });
+  },
+  /** { target, items, audit }: a post as the facilitators see it, hidden text included. */
+  contributionHistory(conversationId, kind, targetId) {
+    return request(
+      "GET",
+      `/api/conversations/${e(conversationId)}/moderation/${e(kind)}/${e(targetId)}`,
+    );
+  },
+  hideContribution(conversationId, kind, targetId, { category, reason }) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/moderation/${e(kind)}/${e(targetId)}/hide`,
+      { category, reason },
+    );
+  },
+  /** Show a hidden post again, or approve a held one. */
+  unhideContribution(conversationId, kind, targetId, reason) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/moderation/${e(kind)}/${e(targetId)}/unhide`,
+      { reason },
+    );
+  },
+  /** Write to the author of a post through the relay; resolves to the ThreadOut. */
+  messageAuthor(conversationId, { targetKind, targetId, subject, body }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/messages`, {
+      target_kind: targetKind,
+      target_id: targetId,
+      subject,
+      body,
+    });
+  },
+  /** [ThreadOut] of one conversation, newest first. */
+  messageThreads(conversationId) {
+    return request("GET", `/api/conversations/${e(conversationId)}/messages`);
+  },
+  messageThread(threadId) {
+    return request("GET", `/api/messages/${e(threadId)}`);
+  },
+  /** An idea (sectionId, title) or a comment (ideaId, parentId?) from a paper form. */
+  paperSubmission(conversationId, { kind, sectionId, ideaId, parentId, title, body, note }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/paper-submissions`, {
+      kind,
+      section_id: sectionId,
+      idea_id: ideaId,
+      parent_id: parentId,
+      title,
+      body,
+      note,
+    });
+  },
+  /** [AuditEntryOut], oldest first. since/until: ISO date-times. */
+  auditLog(conversationId, { action = null, since = null, until = null } = {}) {
+    return request("GET", `/api/conversations/${e(conversationId)}/audit`, undefined, {
+      query: { action, since, until },
+    });
+  },
+  /** The same entries as a CSV file; resolves to { blob, name }. */
+  auditLogCsv(conversationId, { action = null, since = null, until = null } = {}) {
+    return request("GET", `/api/conversations/${e(conversationId)}/audit`, undefined, {
+      file: "candour-audit-log.csv",
+      query: { action, since, until, format: "csv" },
     });
   },
 };

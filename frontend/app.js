@@ -4,13 +4,20 @@
 import { ApiError, api, onSessionEnded } from "./api.js";
 import { SERVICE_NAME } from "./config.js";
 import { h, replaceChildren } from "./dom.js";
+import audit from "./pages/audit.js";
 import changePassword from "./pages/change-password.js";
 import conversation from "./pages/conversation.js";
 import home from "./pages/home.js";
 import idea from "./pages/idea.js";
+import inbox from "./pages/inbox.js";
 import infoPage from "./pages/info-page.js";
+import { thread, threadList } from "./pages/moderation-messages.js";
+import moderationPost from "./pages/moderation-post.js";
+import moderationQueue from "./pages/moderation-queue.js";
+import myData, { accountErased } from "./pages/my-data.js";
 import { allMyPosts, conversationPosts } from "./pages/my-posts.js";
 import notFound from "./pages/not-found.js";
+import paper from "./pages/paper.js";
 import { problemView } from "./pages/problem.js";
 import requestLink from "./pages/request-link.js";
 import search from "./pages/search.js";
@@ -27,16 +34,27 @@ const routes = [
   { path: "/set-password", page: setPassword },
   { path: "/change-password", page: changePassword },
   { path: "/my-posts", page: allMyPosts },
+  { path: "/inbox", page: inbox },
+  { path: "/my-data", page: myData },
+  { path: "/account-erased", page: accountErased },
   { path: "/conversations/:id", page: conversation },
   { path: "/conversations/:id/sections/:sectionId", page: section },
   { path: "/conversations/:id/ideas/:ideaId", page: idea },
   { path: "/conversations/:id/search", page: search },
   { path: "/conversations/:id/my-posts", page: conversationPosts },
   { path: "/conversations/:id/pages/:kind", page: infoPage },
+  // The facilitators' console.
+  { path: "/conversations/:id/moderation", page: moderationQueue },
+  { path: "/conversations/:id/moderation/:kind/:targetId", page: moderationPost },
+  { path: "/conversations/:id/paper", page: paper },
+  { path: "/conversations/:id/messages", page: threadList },
+  { path: "/conversations/:id/messages/:threadId", page: thread },
+  { path: "/conversations/:id/audit", page: audit },
 ];
 
 const main = document.getElementById("main-content");
 const nav = document.getElementById("account-nav");
+const footerNav = document.getElementById("footer-nav");
 let renderTicket = 0;
 let pendingFlash = null;
 let currentPath = "/";
@@ -65,16 +83,18 @@ function renderHeader(person) {
   if (!person) {
     nav.replaceChildren();
     nav.hidden = true;
+    footerNav.replaceChildren();
+    footerNav.hidden = true;
     return;
   }
-  const link = (path, text) =>
+  const link = (path, text, prefix = "account-nav") =>
     h(
       "li",
-      { class: "account-nav__item" },
+      { class: `${prefix}__item` },
       h(
         "a",
         {
-          class: "account-nav__link",
+          class: `${prefix}__link`,
           href: href(path),
           "aria-current": currentPath === path ? "page" : null,
         },
@@ -88,6 +108,7 @@ function renderHeader(person) {
       { class: "account-nav__list" },
       link("/", "Conversations"),
       person.role === "participant" ? link("/my-posts", "My posts") : null,
+      person.role === "participant" ? link("/inbox", "Inbox") : null,
       link("/change-password", "Change password"),
       h(
         "li",
@@ -97,6 +118,11 @@ function renderHeader(person) {
     ),
   );
   nav.hidden = false;
+  replaceChildren(
+    footerNav,
+    h("ul", { class: "footer__links" }, link("/my-data", "Your data: download or erase", "footer")),
+  );
+  footerNav.hidden = false;
 }
 
 function mount({ title, node, focus = null }, { moveFocus }) {
@@ -151,6 +177,7 @@ async function show(location, { initial }) {
       go: (path, options) => navigate(path, options),
       flash,
       signedIn: (me) => session.signedIn(me),
+      signedOut: () => session.signedOut(),
     });
     if (stale()) return;
     // The first page of a visit keeps focus at the top, so the skip link comes first.

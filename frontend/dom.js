@@ -61,3 +61,17 @@ export function uniqueId(prefix) {
   uniqueCounter += 1;
   return `${prefix}-${uniqueCounter}`;
 }
+
+/**
+ * Save a file the API sent (a Blob) under `name`: a temporary object URL on an
+ * <a download>, clicked from script. No inline script and nothing left behind.
+ */
+export function saveFile(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download; the URL can go once it has been read.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

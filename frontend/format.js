@@ -96,3 +96,57 @@ export function excerpt(text, limit = 220) {
   const space = cut.lastIndexOf(" ");
   return `${(space > limit * 0.6 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?-]+$/, "")}…`;
 }
+
+function shortFormatter(timeZone) {
+  return new Intl.DateTimeFormat(LOCALE, {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
+}
+
+/** "3 Mar 2026, 14:05", in `timeZone`: for tables and message headers. */
+export function shortDateTime(iso, timeZone) {
+  return inZone(shortFormatter, timeZone, new Date(iso));
+}
+
+/** How far `timeZone` is ahead of UTC at `date`, in milliseconds. */
+function zoneOffset(date, timeZone) {
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+  for (const { type, value } of format.formatToParts(date)) parts[type] = Number(value);
+  const { year, month, day, hour, minute, second } = parts;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  return asUtc - Math.floor(date.getTime() / 1000) * 1000;
+}
+
+/**
+ * The moment a day ("2026-03-02") starts in `timeZone`, as an ISO string; `plusDays` moves
+ * to a later day (1: the end of the given day). Null for anything that is not a date.
+ */
+export function dayStart(day, timeZone, plusDays = 0) {
+  const found = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || "");
+  if (!found) return null;
+  const guess = new Date(Date.UTC(+found[1], +found[2] - 1, +found[3] + plusDays));
+  if (Number.isNaN(guess.getTime())) return null;
+  let offset;
+  try {
+    offset = zoneOffset(guess, timeZone);
+  } catch {
+    offset = 0;
+  }
+  return new Date(guess.getTime() - offset).toISOString();
+}

@@ -1,13 +1,16 @@
 // The comments under an idea, oldest first, with one level of replies: each comment's votes,
-// a reply form under it, and Edit / Withdraw for the reader's own. Changes are made in
-// place, and focus goes to what changed, so nobody loses their place in a long thread.
+// a reply form under it, Edit / Withdraw for the reader's own, Report for everyone else's,
+// and, for facilitators, a link to moderate each one. Changes are made in place, and focus
+// goes to what changed, so nobody loses their place in a long thread.
 
 import { api, newIdempotencyKey } from "../api.js";
 import { h, paragraphs, replaceChildren } from "../dom.js";
 import { countOf, number } from "../format.js";
 import { confirmPanel } from "./confirm.js";
-import { placeholder, postMeta, readable, votesFor } from "./contribution.js";
+import { href } from "../router.js";
+import { moderationPath, placeholder, postMeta, readable, votesFor } from "./contribution.js";
 import { checkLength, errorSummary, handleForm, submitButton, textField } from "./form.js";
+import { reportForm } from "./report.js";
 
 export const COMMENT_LIMIT = 5_000;
 
@@ -99,10 +102,13 @@ function newCommentForm({
 
 /**
  * The whole thread. Returns { element, find(id) } where find gives the element to focus for
- * a comment (for links to one comment).
+ * a comment (for links to one comment). `person` is who is reading: participants may report
+ * others' comments, facilitators get a link to moderate each one.
  */
-export function commentThread({ conversation, idea, mode, page }) {
-  const canWrite = mode === "open" && idea.status === "published";
+export function commentThread({ conversation, idea, mode, page, person }) {
+  const canWrite = mode === "open" && idea.status === "published" && idea.moderation === "visible";
+  const canReport = person?.role === "participant";
+  const moderates = person?.role === "facilitator";
   const entries = new Map();
   let published = idea.comment_count;
   let cursor = page.next_cursor;
@@ -171,6 +177,34 @@ export function commentThread({ conversation, idea, mode, page }) {
         );
       }
     }
+    if (canReport && visible && !comment.is_mine && !entry.reported) {
+      entry.reportButton = h(
+        "button",
+        {
+          class: "link-button",
+          type: "button",
+          "aria-expanded": "false",
+          onClick: () => toggleReport(entry),
+        },
+        "Report",
+        h("span", { class: "visually-hidden" }, ` ${entry.label.toLowerCase()}`),
+      );
+      actions.push(entry.reportButton);
+    }
+    if (moderates) {
+      actions.push(
+        h(
+          "a",
+          {
+            class: "comment__moderate",
+            href: href(moderationPath(conversation.id, "comment", comment.id)),
+          },
+          "Moderate",
+          h("span", { class: "visually-hidden" }, ` ${entry.label.toLowerCase()}`),
+        ),
+      );
+    }
+    const actionList = actions.length ? h("div", { class: "comment__actions" }, actions) : null;
     entry.slot = h("div", { class: "comment__slot" });
     replaceChildren(
       entry.card,
@@ -179,21 +213,55 @@ export function commentThread({ conversation, idea, mode, page }) {
       visible
         ? h("div", { class: "comment__text" }, paragraphs(comment.body))
         : placeholder(comment),
-      visible
+      visible || actionList
         ? h(
             "div",
             { class: "comment__footer" },
-            votesFor(comment, {
-              kind: "comment",
-              conversation,
-              mode,
-              label: `Votes on ${entry.label.toLowerCase()}`,
-            }),
-            actions.length ? h("div", { class: "comment__actions" }, actions) : null,
+            visible
+              ? votesFor(comment, {
+                  kind: "comment",
+                  conversation,
+                  mode,
+                  label: `Votes on ${entry.label.toLowerCase()}`,
+                })
+              : null,
+            actionList,
           )
         : null,
       entry.slot,
     );
+  }
+
+  function toggleReport(entry) {
+    if (entry.reportPanel) {
+      closeReport(entry);
+      return;
+    }
+    const panel = reportForm({
+      conversation,
+      kind: "comment",
+      targetId: entry.comment.id,
+      name: entry.label.toLowerCase(),
+      done() {
+        // The thank-you note stays in the slot; the button goes, so it is not sent twice.
+        entry.reported = true;
+        entry.reportPanel = null;
+        entry.reportButton?.remove();
+        entry.reportButton = null;
+      },
+      cancel: () => closeReport(entry),
+    });
+    entry.reportPanel = panel.element;
+    entry.slot.append(panel.element);
+    entry.reportButton.setAttribute("aria-expanded", "true");
+    panel.focus();
+  }
+
+  function closeReport(entry) {
+    entry.reportPanel?.remove();
+    entry.reportPanel = null;
+    entry.reportButton?.setAttribute("aria-expanded", "false");
+    entry.reportButton?.focus();
   }
 
   function add(comment) {
@@ -382,6 +450,12 @@ export function commentThread({ conversation, idea, mode, page }) {
       "p",
       { class: "inset" },
       "This idea has been withdrawn, so it takes no new comments.",
+    );
+  } else if (idea.moderation !== "visible") {
+    writeArea = h(
+      "p",
+      { class: "inset" },
+      "This idea is not shown at the moment, so it takes no new comments.",
     );
   }
 

@@ -7,7 +7,7 @@ import { countOf, excerpt, postedWhen } from "../format.js";
 import { href } from "../router.js";
 import { voteButtons, voteCounts } from "./votes.js";
 
-/** The line under a post: when (rounded), edited, from paper, yours. */
+/** The line under a post: when (rounded), edited, from paper, waiting for approval, yours. */
 export function postMeta(item, conversation, { kind = "idea" } = {}) {
   return h(
     "p",
@@ -15,6 +15,9 @@ export function postMeta(item, conversation, { kind = "idea" } = {}) {
     h("time", { datetime: item.created_at }, postedWhen(item.created_at, conversation.time_zone)),
     item.edited ? h("span", { class: "post-meta__flag" }, "Edited") : null,
     item.source === "paper" ? h("span", { class: "post-meta__flag" }, "From a paper form") : null,
+    item.moderation === "held" && readable(item)
+      ? h("span", { class: "post-meta__flag" }, "Waiting for the facilitators to approve it")
+      : null,
     item.is_mine ? h("strong", { class: "tag tag--mine" }, `Your ${kind}`) : null,
   );
 }
@@ -29,7 +32,8 @@ export function readable(item) {
 
 /** What a post whose words are not shown is called: "Withdrawn idea", "Hidden comment". */
 export function unreadableName(item, kind = "idea") {
-  return `${item.status === "published" ? "Hidden" : "Withdrawn"} ${kind}`;
+  if (item.status !== "published") return `Withdrawn ${kind}`;
+  return `${item.moderation === "removed" ? "Removed" : "Hidden"} ${kind}`;
 }
 
 /** The neutral words that stand in for such a post. */
@@ -44,6 +48,16 @@ export function placeholder(item, extra = null) {
 /** Where an idea lives. */
 export function ideaPath(conversationId, ideaId) {
   return `/conversations/${conversationId}/ideas/${ideaId}`;
+}
+
+/** Where a comment lives: its idea's page, opened at the comment. As [path, query]. */
+export function commentLocation(conversationId, ideaId, commentId) {
+  return [ideaPath(conversationId, ideaId), { comment: commentId }];
+}
+
+/** The facilitators' page for one post (kind: idea | comment). */
+export function moderationPath(conversationId, kind, id) {
+  return `/conversations/${conversationId}/moderation/${kind}/${id}`;
 }
 
 /**

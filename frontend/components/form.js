@@ -95,6 +95,174 @@ export function textField({
 }
 
 /**
+ * Ties an error message to a control the way textField does: returns setError(message),
+ * which shows or clears the message, marks the group, and keeps aria-describedby (on
+ * `describedElement`) pointing at the hint and the error.
+ */
+function errorWiring({ group, describedElement, errorMessage, errorId, baseIds, invalid = [] }) {
+  return function setError(message) {
+    const describedBy = [...baseIds];
+    if (message) {
+      replaceChildren(errorMessage, h("span", { class: "visually-hidden" }, "Error: "), message);
+      errorMessage.hidden = false;
+      group.classList.add("form-group--error");
+      for (const element of invalid) element.setAttribute("aria-invalid", "true");
+      describedBy.push(errorId);
+    } else {
+      errorMessage.replaceChildren();
+      errorMessage.hidden = true;
+      group.classList.remove("form-group--error");
+      for (const element of invalid) element.removeAttribute("aria-invalid");
+    }
+    const ids = describedBy.filter(Boolean).join(" ");
+    if (ids) describedElement.setAttribute("aria-describedby", ids);
+    else describedElement.removeAttribute("aria-describedby");
+  };
+}
+
+/**
+ * A group of radio buttons in a fieldset whose legend asks the question.
+ * `options` is [{ value, label, hint? }]. Returns { element, input (the first radio, for
+ * the error summary's link), inputs, name, value(), setValue(v), setError(message|null) }.
+ */
+export function radioField({
+  name,
+  legend,
+  hint = null,
+  options,
+  value = "",
+  legendClass = null,
+  inline = false,
+  onChange = null,
+}) {
+  const id = uniqueId(name);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const errorMessage = h("p", { class: "error-message", id: errorId, hidden: true });
+  const inputs = [];
+  const items = options.map((option, index) => {
+    const inputId = `${id}-${index}`;
+    const optionHintId = option.hint ? `${inputId}-hint` : null;
+    const input = h("input", {
+      class: "radios__input",
+      id: inputId,
+      name: id,
+      type: "radio",
+      value: option.value,
+      checked: option.value === value,
+      "aria-describedby": optionHintId,
+      onChange: () => onChange?.(option.value),
+    });
+    inputs.push(input);
+    return h(
+      "div",
+      { class: "radios__item" },
+      input,
+      h("label", { class: "radios__label", for: inputId }, option.label),
+      option.hint ? h("div", { class: "hint radios__hint", id: optionHintId }, option.hint) : null,
+    );
+  });
+  const fieldset = h(
+    "fieldset",
+    { class: "fieldset" },
+    h("legend", { class: ["fieldset__legend", legendClass] }, legend),
+    hint ? h("div", { class: "hint", id: hintId }, hint) : null,
+    errorMessage,
+    h("div", { class: ["radios", inline && "radios--inline"] }, items),
+  );
+  const element = h("div", { class: "form-group" }, fieldset);
+  const setError = errorWiring({
+    group: element,
+    describedElement: fieldset,
+    errorMessage,
+    errorId,
+    baseIds: [hintId],
+  });
+  setError(null);
+  return {
+    element,
+    input: inputs[0],
+    inputs,
+    name,
+    setError,
+    value: () => inputs.find((input) => input.checked)?.value ?? "",
+    setValue(next) {
+      for (const input of inputs) input.checked = input.value === next;
+    },
+  };
+}
+
+/** One checkbox with its label (e.g. "I understand…"). Returns { element, input, name, setError }. */
+export function checkboxField({ name, label, hint = null }) {
+  const id = uniqueId(name);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const errorMessage = h("p", { class: "error-message", id: errorId, hidden: true });
+  const input = h("input", { class: "checkboxes__input", id, name, type: "checkbox" });
+  const element = h(
+    "div",
+    { class: "form-group" },
+    errorMessage,
+    h(
+      "div",
+      { class: "checkboxes__item" },
+      input,
+      h("label", { class: "checkboxes__label", for: id }, label),
+      hint ? h("div", { class: "hint checkboxes__hint", id: hintId }, hint) : null,
+    ),
+  );
+  const setError = errorWiring({
+    group: element,
+    describedElement: input,
+    errorMessage,
+    errorId,
+    baseIds: [hintId],
+    invalid: [input],
+  });
+  setError(null);
+  return { element, input, name, setError };
+}
+
+/**
+ * A labelled <select>. `options` is [{ value, text }]. Returns { element, input, name,
+ * setError, setOptions(options) }.
+ */
+export function selectField({ name, label, hint = null, options = [], value = "", labelClass = null }) {
+  const id = uniqueId(name);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const errorMessage = h("p", { class: "error-message", id: errorId, hidden: true });
+  const input = h("select", { class: "select", id, name });
+  const element = h(
+    "div",
+    { class: "form-group" },
+    h("label", { class: ["label", labelClass], for: id }, label),
+    hint ? h("div", { class: "hint", id: hintId }, hint) : null,
+    errorMessage,
+    input,
+  );
+  function setOptions(list, selected = input.value) {
+    replaceChildren(
+      input,
+      list.map((option) =>
+        h("option", { value: option.value, selected: option.value === selected }, option.text),
+      ),
+    );
+  }
+  setOptions(options, value);
+  const setError = errorWiring({
+    group: element,
+    describedElement: input,
+    errorMessage,
+    errorId,
+    baseIds: [hintId],
+    invalid: [input],
+  });
+  setError(null);
+  return { element, input, name, setError, setOptions };
+}
+
+/**
  * A live character count under a field, as in the GOV.UK design system: the limit is read
  * with the field, the count below it changes as one types, and screen readers hear it once
  * typing pauses. Nothing stops typing past the limit (a paste can be trimmed afterwards);

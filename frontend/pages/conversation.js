@@ -8,6 +8,7 @@ import {
   statusTag,
   windowDetails,
 } from "../components/conversation.js";
+import { consoleNav } from "../components/console.js";
 import { breadcrumbs, isMissing, notFoundView } from "../components/layout.js";
 import { searchForm } from "../components/search-form.js";
 import { h, paragraphs } from "../dom.js";
@@ -92,6 +93,7 @@ export default {
           conversation.title,
         ),
         h("p", {}, statusTag(conversation)),
+        ctx.person.role === "facilitator" ? consoleNav(conversation) : null,
         h(
           "div",
           { class: "layout" },

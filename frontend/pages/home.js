@@ -15,7 +15,9 @@ const GREETINGS = {
   },
   facilitator: {
     heading: "Welcome, facilitator",
-    lead: "You can read every conversation. Moderation and analysis tools will appear here.",
+    lead:
+      "You can read every conversation. Open one to use the facilitator console: the " +
+      "moderation queue, paper forms, messages with authors and the audit log.",
   },
   sponsor: {
     heading: "Welcome, sponsor",

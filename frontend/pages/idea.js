@@ -1,5 +1,6 @@
 // One idea: the whole text, its votes, its comments and replies, and, for its author while
-// the conversation is open, Edit (in place) and Withdraw (after a confirmation step).
+// the conversation is open, Edit (in place) and Withdraw (after a confirmation step). Other
+// participants may report it; facilitators get a link to moderate it.
 // #/conversations/<id>/ideas/<idea>?comment=<comment> opens it at one comment.
 
 import { api } from "../api.js";
@@ -7,6 +8,7 @@ import { SERVICE_NAME } from "../config.js";
 import { commentThread } from "../components/comments.js";
 import { confirmPanel } from "../components/confirm.js";
 import {
+  moderationPath,
   placeholder,
   postMeta,
   readable,
@@ -22,7 +24,9 @@ import {
   notFoundView,
   successNotice,
 } from "../components/layout.js";
+import { reportForm } from "../components/report.js";
 import { h, paragraphs, replaceChildren } from "../dom.js";
+import { href } from "../router.js";
 import { checkIdea, ideaFields } from "./section.js";
 
 export default {
@@ -62,6 +66,20 @@ export default {
     const area = h("div", { class: "idea" });
     let actionSlot = null; // where the confirmation step appears, under the idea
     const noticeSlot = h("div", {});
+    let reported = false;
+    const moderateLink =
+      ctx.person.role === "facilitator"
+        ? h(
+            "p",
+            { class: "idea__moderate" },
+            h(
+              "a",
+              { href: href(moderationPath(id, "idea", idea.id)) },
+              "Moderate this idea",
+              h("span", { class: "visually-hidden" }, " (see its text, reports and history)"),
+            ),
+          )
+        : null;
 
     /** The idea as it reads (not being edited). */
     function showIdea() {
@@ -70,6 +88,7 @@ export default {
           area,
           postMeta(idea, conversation),
           placeholder(idea, "Its comments stay below for the record."),
+          moderateLink,
         );
         return;
       }
@@ -98,6 +117,19 @@ export default {
             h("span", { class: "visually-hidden" }, " your idea"),
           )
         : null;
+      const reportButton =
+        ctx.person.role === "participant" && !idea.is_mine && !reported
+          ? h(
+              "button",
+              {
+                class: "link-button",
+                type: "button",
+                "aria-expanded": "false",
+                onClick: () => startReport(reportButton),
+              },
+              "Report this idea",
+            )
+          : null;
       actionSlot = h("div", { class: "idea__slot" });
       replaceChildren(
         area,
@@ -108,9 +140,37 @@ export default {
           { class: "idea__footer" },
           votesFor(idea, { kind: "idea", conversation, mode, label: "Votes on this idea" }),
           own ? h("div", { class: "button-group idea__actions" }, editButton, withdrawButton) : null,
+          reportButton ? h("div", { class: "idea__report" }, reportButton) : null,
         ),
+        moderateLink,
         actionSlot,
       );
+    }
+
+    function startReport(button) {
+      if (button.getAttribute("aria-expanded") === "true") {
+        actionSlot.replaceChildren();
+        button.setAttribute("aria-expanded", "false");
+        return;
+      }
+      const panel = reportForm({
+        conversation,
+        kind: "idea",
+        targetId: idea.id,
+        name: "this idea",
+        done() {
+          reported = true;
+          button.remove();
+        },
+        cancel() {
+          actionSlot.replaceChildren();
+          button.setAttribute("aria-expanded", "false");
+          button.focus();
+        },
+      });
+      replaceChildren(actionSlot, panel.element);
+      button.setAttribute("aria-expanded", "true");
+      panel.focus();
     }
 
     function startEdit() {
@@ -189,7 +249,7 @@ export default {
     }
 
     showIdea();
-    const thread = commentThread({ conversation, idea, mode, page: comments });
+    const thread = commentThread({ conversation, idea, mode, page: comments, person: ctx.person });
     const focusComment = ctx.query.get("comment");
 
     return {

@@ -88,6 +88,21 @@ function postsOf(conversation, mine, level) {
   ];
 }
 
+/** Where to download one's posts, or erase one's account. */
+function dataLink() {
+  return h(
+    "div",
+    { class: "inset inset--small" },
+    h(
+      "p",
+      {},
+      "To download everything you posted and voted, or to erase your account, go to ",
+      h("a", { href: href("/my-data") }, "your data"),
+      ".",
+    ),
+  );
+}
+
 function staffView(trail) {
   return {
     title: "My posts",
@@ -132,6 +147,7 @@ export const allMyPosts = {
         blocks.length
           ? blocks
           : h("p", { class: "inset" }, "You are not taking part in a conversation yet."),
+        dataLink(),
       ),
     };
   },
@@ -163,6 +179,7 @@ export const conversationPosts = {
         h("p", { class: "lead" }, LEAD),
         postsOf(conversation, mine, 2),
         h("p", {}, h("a", { href: href("/my-posts") }, "My posts in all your conversations")),
+        dataLink(),
       ),
     };
   },

@@ -242,13 +242,14 @@ class Seeder:
         password: str | None = PASSWORD,
         invite: bool = False,
         role: str = "participant",
+        name: str = "Test Person",
     ) -> str:
         """Import one person (as the admin would, from CSV). With ``password``, they are
         given it directly, as if they had already used their link."""
         await self.admin()
         email = email or f"staff-{uuid.uuid4().hex[:8]}@trust.example"
         body: dict[str, Any] = {
-            "csv": f"email,name,staff_group,role\n{email},Test Person,Nursing,{role}\n",
+            "csv": f"email,name,staff_group,role\n{email},{name},Nursing,{role}\n",
             "send_invitations": invite,
         }
         if conversation_id:
@@ -376,6 +377,13 @@ async def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     # The address changes before the home page has loaded: wait for its heading.
     await expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
     await expect(page.locator("main[aria-busy]")).to_have_count(0)
+
+
+async def sign_in_as(page: Page, email: str) -> None:
+    """Sign whoever is using ``page`` out (by forgetting the cookies) and sign ``email`` in."""
+    await page.context.clear_cookies()
+    await page.goto("about:blank")  # a fresh load: the SPA forgets who was signed in
+    await sign_in(page, email)
 
 
 async def serious_accessibility_violations(page: Page) -> list[str]:

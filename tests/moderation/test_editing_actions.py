@@ -30,10 +30,9 @@ async def _public(desk: Desk, idea: str) -> dict:  # type: ignore[type-arg]
 
 async def test_amend_shows_the_new_text_and_keeps_the_original_for_facilitators(desk: Desk) -> None:
     a = desk.activity
-    amended = await _act(
-        desk, "idea", a.alice_idea, "amend",
-        {"title": "More night porters", "body": "A colleague on nights is overstretched.", "reason": "Named a porter"},
-    )  # fmt: skip
+    body = "A colleague on nights is overstretched."
+    change = {"title": "More night porters", "body": body, "reason": "Named a porter"}
+    amended = await _act(desk, "idea", a.alice_idea, "amend", change)
     assert amended.status_code == 200, amended.text
     public = await _public(desk, a.alice_idea)
     assert public["body"] == "A colleague on nights is overstretched."
