@@ -15,6 +15,7 @@ help:
 	@echo "make lint     ruff, mypy and the import contracts"
 	@echo "make openapi  regenerate openapi/openapi.json from the app"
 	@echo "make lock     re-pin requirements*.txt from pyproject.toml"
+	@echo "make bench    build a 50,000-idea conversation and measure the API against a bare baseline"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,11 @@ lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra test --extra dev -o requirements-dev.txt pyproject.toml
+
+bench: $(STAMP_DEV)
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/generate.py --small
+	$(BIN)/python bench/load.py --small-database candour_bench_small --wait-quiet 20
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
