@@ -40,14 +40,14 @@ worker: $(STAMP_RUN)
 	$(BIN)/python -m candour worker
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check backend tests migrations bench scripts
-	$(BIN)/ruff format --check backend tests migrations bench scripts
+	$(BIN)/ruff check backend tests migrations bench
+	$(BIN)/ruff format --check backend tests migrations bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP_DEV)
-	$(BIN)/ruff check --fix backend tests migrations bench scripts
-	$(BIN)/ruff format backend tests migrations bench scripts
+	$(BIN)/ruff check --fix backend tests migrations bench
+	$(BIN)/ruff format backend tests migrations bench
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
