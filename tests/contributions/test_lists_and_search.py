@@ -186,3 +186,15 @@ async def test_search_pages_through_results(scene: Scene) -> None:
         if not cursor:
             break
     assert len(seen) == len(set(seen)) == 7
+
+
+async def test_a_section_of_another_conversation_lists_nothing(scene: Scene, app) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.factories import make_conversation, make_section
+
+    await scene.post_idea(title="Visible here")
+    foreign = await make_section(app, await make_conversation(app, title="Elsewhere"))
+    response = await scene.bob_client.get(
+        f"{scene.base}/ideas", params={"section_id": str(foreign)}, headers=scene.bob_headers
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_section"

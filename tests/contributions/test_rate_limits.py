@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from candour.app import create_app
 from candour.core.settings import Settings
+from candour.privacy.service import run_due
 from tests.support.factories import (
     make_conversation,
     make_person,
@@ -86,6 +87,9 @@ async def test_a_new_window_resets_the_count(app: FastAPI, client: httpx.AsyncCl
     assert (
         await client.post(f"/api/conversations/{cid}/ideas", json=body, headers=headers)
     ).status_code == 201
-    assert await db.fetchval("SELECT count(*) FROM action_counters") == 1, (
-        "the old window was dropped"
+    assert await db.fetchval("SELECT count(*) FROM action_counters") == 2
+    await db.execute("UPDATE action_counters SET window_start = window_start - interval '2 days'")
+    await run_due(app.state.sessionmaker, app.state.settings)
+    assert await db.fetchval("SELECT count(*) FROM action_counters") == 0, (
+        "the retention job drops old windows"
     )

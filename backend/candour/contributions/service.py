@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from candour.contributions.errors import (
     ContributionNotFound,
@@ -246,14 +247,21 @@ async def list_ideas(
 ) -> IdeaPage:
     key = _SORT_KEY[sort]
     scope = f"ideas:{ctx.conversation.id}:{section_id}:{sort.value}"
-    query = select(Idea).where(
-        Idea.status == Status.published, Idea.moderation == Moderation.visible
+    # The caller's own vote comes with each row: one round trip for the whole page.
+    my_vote = aliased(IdeaVote)
+    query = (
+        select(Idea, my_vote.value)
+        .outerjoin(
+            my_vote, and_(my_vote.idea_id == Idea.id, my_vote.voter_pseudonym == ctx.pseudonym)
+        )
+        .where(
+            Idea.conversation_id == ctx.conversation.id,
+            Idea.status == Status.published,
+            Idea.moderation == Moderation.visible,
+        )
     )
     if section_id is not None:
-        await _section_of(session, ctx, section_id)
         query = query.where(Idea.section_id == section_id)
-    else:
-        query = query.where(Idea.conversation_id == ctx.conversation.id)
     if cursor is not None:
         value, last_id = decode_cursor(ctx.secret, scope, cursor)
         if key is Idea.created_at:
@@ -261,13 +269,16 @@ async def list_ideas(
         query = query.where(
             tuple_(key, Idea.id) < tuple_(literal(value, key.type), literal(uuid.UUID(last_id)))
         )
-    ideas = list(
-        (await session.scalars(query.order_by(key.desc(), Idea.id.desc()).limit(limit + 1))).all()
-    )
+    rows = (
+        await session.execute(query.order_by(key.desc(), Idea.id.desc()).limit(limit + 1))
+    ).all()
+    if not rows and section_id is not None:
+        # An empty page may mean a section of another conversation: say so, clearly.
+        await _section_of(session, ctx, section_id)
     next_cursor = None
-    if len(ideas) > limit:
-        ideas = ideas[:limit]
-        last = ideas[-1]
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1][0]
         sort_value = getattr(last, key.key)
         next_cursor = encode_cursor(
             ctx.secret,
@@ -277,7 +288,8 @@ async def list_ideas(
                 str(last.id),
             ],
         )
-    return IdeaPage(items=await _ideas_out(session, ctx, ideas), next_cursor=next_cursor)
+    items = [_idea_out(ctx, idea, vote) for idea, vote in rows]
+    return IdeaPage(items=items, next_cursor=next_cursor)
 
 
 async def _section_of(session: AsyncSession, ctx: Context, section_id: uuid.UUID) -> Section:

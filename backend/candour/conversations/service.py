@@ -92,10 +92,13 @@ async def get_conversation(
 ) -> Conversation:
     """A conversation the caller may read; 404 (not 403) otherwise, so that its
     existence stays private."""
-    conversation = await session.get(Conversation, conversation_id, with_for_update=for_update)
-    if conversation is None or (
-        caller.role not in STAFF_ROLES and not await caller.takes_part_in(session, conversation_id)
-    ):
+    query = select(Conversation).where(Conversation.id == conversation_id)
+    if caller.role not in STAFF_ROLES:
+        query = query.where(caller.takes_part_in_clause(Conversation.id))
+    if for_update:
+        query = query.with_for_update()
+    conversation = await session.scalar(query)
+    if conversation is None:
         raise NotFound("No such conversation, or you are not taking part in it.")
     return conversation
 

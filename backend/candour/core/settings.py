@@ -134,7 +134,8 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def _settings_of_app(request: Request) -> Settings:
+async def _settings_of_app(request: Request) -> Settings:
+    # async, so FastAPI does not hop to a worker thread for it on every request.
     settings: Settings = request.app.state.settings
     return settings
 

@@ -30,6 +30,7 @@ from candour.identity.lifecycle import (
 )
 from candour.identity.models import Role
 from candour.identity.relay import AuthorUnreachable, deliver_to_author, mentions_a_staff_name
+from candour.identity.service import purge_stale_counters
 
 __all__ = [
     "Actor",
@@ -52,5 +53,6 @@ __all__ = [
     "person_by_email",
     "person_of_caller",
     "profile_of_caller",
+    "purge_stale_counters",
     "require_role",
 ]

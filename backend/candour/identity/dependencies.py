@@ -10,13 +10,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, PermissionDenied
 from candour.core.settings import Settings, SettingsDep
 from candour.identity import service
-from candour.identity.models import Role
+from candour.identity.models import Membership, Role
 from candour.identity.pseudonyms import pseudonym_for
 
 SESSION_COOKIE = "candour_session"
@@ -71,6 +73,20 @@ class Caller:
 
     async def takes_part_in(self, session: AsyncSession, conversation_id: uuid.UUID) -> bool:
         return await service.is_member(session, self._account_id, conversation_id)
+
+    def takes_part_in_clause(
+        self, conversation_id: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID]
+    ) -> ColumnElement[bool]:
+        """The same test as :meth:`takes_part_in`, as SQL to add to another query (the
+        account stays a bound parameter inside identity's own table)."""
+        return (
+            select(Membership.account_id)
+            .where(
+                Membership.account_id == self._account_id,
+                Membership.conversation_id == conversation_id,
+            )
+            .exists()
+        )
 
     async def spend(self, session: AsyncSession, action: RateLimitedAction) -> None:
         """Count one rate-limited action by this person; 429 ``rate_limited`` past the limit."""

@@ -137,6 +137,8 @@ async def run_due(
 ) -> list[RetentionRun]:
     """Run retention for every due conversation, one transaction each."""
     runs: list[RetentionRun] = []
+    async with sessionmaker() as session, session.begin():
+        await identity.purge_stale_counters(session, timedelta(days=1))
     while True:
         async with sessionmaker() as session, session.begin():
             run = await _retain_next(session, settings, trigger)
