@@ -192,7 +192,7 @@ export function radioField({
   };
 }
 
-/** One checkbox with its label (e.g. "I understand…"). Returns { element, input, name, setError }. */
+/** One checkbox with its label ("I understand…"). Returns { element, input, name, setError }. */
 export function checkboxField({ name, label, hint = null }) {
   const id = uniqueId(name);
   const hintId = hint ? `${id}-hint` : null;
@@ -227,7 +227,14 @@ export function checkboxField({ name, label, hint = null }) {
  * A labelled <select>. `options` is [{ value, text }]. Returns { element, input, name,
  * setError, setOptions(options) }.
  */
-export function selectField({ name, label, hint = null, options = [], value = "", labelClass = null }) {
+export function selectField({
+  name,
+  label,
+  hint = null,
+  options = [],
+  value = "",
+  labelClass = null,
+}) {
   const id = uniqueId(name);
   const hintId = hint ? `${id}-hint` : null;
   const errorId = `${id}-error`;
