@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import pytest
 from fastapi import FastAPI
@@ -63,6 +64,10 @@ async def test_message_reaches_the_author_by_email_and_inbox_and_they_reply(
         ("from_author", "The author"),
     ]
     assert a.alice.email not in str(seen)
+    reply_time = datetime.fromisoformat(seen["messages"][1]["created_at"])
+    assert (reply_time.minute, reply_time.second) == (0, 0), (
+        "reply times are rounded like public ones"
+    )
     assert (await desk.bob.get("/api/me/messages", headers=desk.bob_headers)).json() == []
     not_bobs = await desk.bob.post(
         f"/api/me/messages/{thread['id']}/replies", json={"body": "Me?"}, headers=desk.bob_headers

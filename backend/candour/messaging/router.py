@@ -60,9 +60,12 @@ async def message_author(
     responses=problem_responses(NotAuthenticated, PermissionDenied, NotFound),
 )
 async def list_message_threads(
-    conversation_id: uuid.UUID, caller: FacilitatorCaller, session: SessionDep
+    conversation_id: uuid.UUID,
+    caller: FacilitatorCaller,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> list[ThreadOut]:
-    return await service.list_threads(session, caller, conversation_id)
+    return await service.list_threads(session, settings, caller, conversation_id)
 
 
 @router.get(
@@ -73,9 +76,9 @@ async def list_message_threads(
     responses=problem_responses(NotAuthenticated, PermissionDenied, service.ThreadNotFound),
 )
 async def get_message_thread(
-    thread_id: uuid.UUID, caller: FacilitatorCaller, session: SessionDep
+    thread_id: uuid.UUID, caller: FacilitatorCaller, session: SessionDep, settings: SettingsDep
 ) -> ThreadOut:
-    return await service.get_thread(session, caller, thread_id)
+    return await service.get_thread(session, settings, caller, thread_id)
 
 
 @router.get(
@@ -85,9 +88,11 @@ async def get_message_thread(
     response_model=list[ThreadOut],
     responses=problem_responses(NotAuthenticated, PermissionDenied),
 )
-async def list_my_messages(caller: ParticipantCaller, session: SessionDep) -> list[ThreadOut]:
+async def list_my_messages(
+    caller: ParticipantCaller, session: SessionDep, settings: SettingsDep
+) -> list[ThreadOut]:
     """Reading the inbox marks its messages as read."""
-    return await service.list_my_messages(session, caller)
+    return await service.list_my_messages(session, settings, caller)
 
 
 @router.post(
@@ -101,6 +106,10 @@ async def list_my_messages(caller: ParticipantCaller, session: SessionDep) -> li
     ),
 )
 async def reply_to_message(
-    thread_id: uuid.UUID, body: ReplyRequest, caller: ParticipantCaller, session: SessionDep
+    thread_id: uuid.UUID,
+    body: ReplyRequest,
+    caller: ParticipantCaller,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> ThreadOut:
-    return await service.reply(session, caller, thread_id, body.body)
+    return await service.reply(session, settings, caller, thread_id, body.body)

@@ -14,6 +14,7 @@ from candour.contributions.models import Idea
 from candour.conversations import service as conversations
 from candour.core.errors import Conflict, NotFound
 from candour.core.settings import Settings
+from candour.core.time import coarsen
 from candour.identity import Caller, RateLimitedAction
 from candour.messaging.models import Direction, Message, MessageThread
 from candour.messaging.schemas import MessageOut, ThreadOut
@@ -35,8 +36,11 @@ def _excerpt(row: object) -> str:
 
 
 async def _thread_out(
-    session: AsyncSession, thread: MessageThread, *, for_author: bool
+    session: AsyncSession, settings: Settings, thread: MessageThread, *, for_author: bool
 ) -> ThreadOut:
+    """Times are rounded like public ones: an author's reply time could otherwise be matched
+    against network records."""
+    granularity = settings.public_time_granularity_seconds
     row = await moderation.target(
         session, thread.conversation_id, TargetKind(thread.target_kind), thread.target_id
     )
@@ -54,14 +58,14 @@ async def _thread_out(
         target_id=thread.target_id,
         subject=thread.subject,
         post_excerpt=_excerpt(row),
-        created_at=thread.created_at,
+        created_at=coarsen(thread.created_at, granularity),
         messages=[
             MessageOut(
                 id=m.id,
                 direction=m.direction,
                 sender=m.sender_label or ("You" if for_author else "The author"),
                 body=m.body,
-                created_at=m.created_at,
+                created_at=coarsen(m.created_at, granularity),
             )
             for m in messages
         ],
@@ -134,11 +138,11 @@ async def message_author(
     await moderation.record(
         session, actor, conversation_id, "message_author", reason=subject, row=row
     )
-    return await _thread_out(session, thread, for_author=False)
+    return await _thread_out(session, settings, thread, for_author=False)
 
 
 async def list_threads(
-    session: AsyncSession, caller: Caller, conversation_id: uuid.UUID
+    session: AsyncSession, settings: Settings, caller: Caller, conversation_id: uuid.UUID
 ) -> list[ThreadOut]:
     await conversations.get_conversation(session, caller, conversation_id)
     threads = (
@@ -148,18 +152,22 @@ async def list_threads(
             .order_by(MessageThread.created_at.desc())
         )
     ).all()
-    return [await _thread_out(session, t, for_author=False) for t in threads]
+    return [await _thread_out(session, settings, t, for_author=False) for t in threads]
 
 
-async def get_thread(session: AsyncSession, caller: Caller, thread_id: uuid.UUID) -> ThreadOut:
+async def get_thread(
+    session: AsyncSession, settings: Settings, caller: Caller, thread_id: uuid.UUID
+) -> ThreadOut:
     thread = await session.get(MessageThread, thread_id)
     if thread is None:
         raise ThreadNotFound("No such message thread.")
     await conversations.get_conversation(session, caller, thread.conversation_id)
-    return await _thread_out(session, thread, for_author=False)
+    return await _thread_out(session, settings, thread, for_author=False)
 
 
-async def list_my_messages(session: AsyncSession, caller: Caller) -> list[ThreadOut]:
+async def list_my_messages(
+    session: AsyncSession, settings: Settings, caller: Caller
+) -> list[ThreadOut]:
     """The caller's inbox, found by recomputing their pseudonym in each conversation."""
     pseudonyms = [caller.pseudonym_in(cid) for cid in await caller.conversation_ids(session)]
     threads = (
@@ -176,11 +184,11 @@ async def list_my_messages(session: AsyncSession, caller: Caller) -> list[Thread
     )
     for message in (await session.scalars(unread)).all():
         message.read_at = datetime.now(UTC)
-    return [await _thread_out(session, t, for_author=True) for t in threads]
+    return [await _thread_out(session, settings, t, for_author=True) for t in threads]
 
 
 async def reply(
-    session: AsyncSession, caller: Caller, thread_id: uuid.UUID, body: str
+    session: AsyncSession, settings: Settings, caller: Caller, thread_id: uuid.UUID, body: str
 ) -> ThreadOut:
     thread = await session.get(MessageThread, thread_id)
     if thread is None or thread.author_pseudonym != caller.pseudonym_in(thread.conversation_id):
@@ -192,4 +200,4 @@ async def reply(
         )
     )
     await session.flush()
-    return await _thread_out(session, thread, for_author=True)
+    return await _thread_out(session, settings, thread, for_author=True)
