@@ -112,3 +112,45 @@ async def test_comment_authors_can_be_messaged_too(app: FastAPI, desk: Desk) -> 
     assert thread["post_excerpt"] == "I agree"
     inbox = (await desk.bob.get("/api/me/messages", headers=desk.bob_headers)).json()
     assert [t["id"] for t in inbox] == [thread["id"]]
+
+
+async def test_erasing_an_author_with_an_open_thread(app: FastAPI, desk: Desk, db) -> None:
+    """The thread stays readable for the facilitators; nothing more reaches the person, and
+    nothing in the thread points to them any more."""
+    a = desk.activity
+    thread = await _message(desk, a.alice_idea)
+    async with new_client(app) as alice:
+        headers = await sign_in(alice, a.alice)
+        await alice.post(
+            f"/api/me/messages/{thread['id']}/replies", json={"body": "Thanks"}, headers=headers
+        )
+        erased = await alice.post(
+            "/api/me/erase", json={"posts": "keep", "confirm": True}, headers=headers
+        )
+        assert erased.status_code == 200
+    seen = await desk.staff.get(f"/api/messages/{thread['id']}", headers=desk.staff_headers)
+    assert [m["direction"] for m in seen.json()["messages"]] == ["to_author", "from_author"]
+    again = await desk.staff.post(
+        f"{desk.base}/messages",
+        json={
+            "target_kind": "idea",
+            "target_id": a.alice_idea,
+            "subject": "Follow-up",
+            "body": "Still ok?",
+        },
+        headers=desk.staff_headers,
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "author_unreachable"
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM author_links WHERE conversation_id = $1", a.conversation_id
+        )
+        == 1
+    )
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM outbox_messages WHERE recipient = $1", a.alice.email
+        )
+        == 0
+    )
