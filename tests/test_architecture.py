@@ -60,3 +60,32 @@ def test_no_domain_but_identity_reads_the_callers_account_id() -> None:
             if isinstance(node, ast.Attribute) and node.attr in {"account_id", "_account_id"}:
                 offenders.append(f"{relative}:{node.lineno}")
     assert offenders == []
+
+
+# Import name → distribution name, where they differ.
+_DISTRIBUTIONS = {
+    "jose": "python-jose",
+    "email_validator": "email-validator",
+    "pydantic_settings": "pydantic-settings",
+    "nh3": "nh3",
+}
+
+
+def test_the_service_imports_only_its_runtime_dependencies() -> None:
+    """`make run` installs requirements.txt only: a module the service imports from the test
+    or dev extras would work in the test suite and fail on a fresh machine."""
+    pinned = {
+        line.split("==")[0].strip().lower()
+        for line in (PROJECT_ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    stdlib = set(sys.stdlib_module_names)
+    missing = set()
+    for path in PACKAGE.rglob("*.py"):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in stdlib or top in {"candour", "__future__"}:
+                continue
+            if _DISTRIBUTIONS.get(top, top).replace("_", "-").lower() not in pinned:
+                missing.add(f"{top} ({path.relative_to(PACKAGE.parent)})")
+    assert missing == set()
