@@ -687,21 +687,7 @@ async def vote_idea(
 ) -> Tally:
     await _require_writer(session, ctx, RateLimitedAction.vote)
     idea = await _idea(session, ctx, idea_id, lock=True)
-    _require_open_to_responses(idea, "votes")
-    likes, dislikes = await _apply_vote(
-        session, IdeaVote, IdeaVote.idea_id == idea_id, {"idea_id": idea_id}, ctx.pseudonym, choice
-    )
-    counts = (
-        await session.execute(
-            update(Idea)
-            .where(Idea.id == idea_id)
-            .values(like_count=Idea.like_count + likes, dislike_count=Idea.dislike_count + dislikes)
-            .returning(Idea.like_count, Idea.dislike_count)
-        )
-    ).one()
-    return Tally(
-        like_count=counts[0], dislike_count=counts[1], my_vote=_VOTE_NAME.get(_VOTE_VALUE[choice])
-    )
+    return await _vote(session, ctx, idea, IdeaVote, IdeaVote.idea_id, choice)
 
 
 async def vote_comment(
@@ -709,24 +695,31 @@ async def vote_comment(
 ) -> Tally:
     await _require_writer(session, ctx, RateLimitedAction.vote)
     comment = await _comment(session, ctx, comment_id, lock=True)
-    _require_open_to_responses(comment, "votes")
+    return await _vote(session, ctx, comment, CommentVote, CommentVote.comment_id, choice)
+
+
+async def _vote(
+    session: AsyncSession,
+    ctx: Context,
+    row: Idea | Comment,
+    votes: type[IdeaVote] | type[CommentVote],
+    item_key: Any,
+    choice: VoteChoice,
+) -> Tally:
+    """Apply a vote to a locked idea or comment and return its exact new counts."""
+    _require_open_to_responses(row, "votes")
     likes, dislikes = await _apply_vote(
-        session,
-        CommentVote,
-        CommentVote.comment_id == comment_id,
-        {"comment_id": comment_id},
-        ctx.pseudonym,
-        choice,
+        session, votes, item_key == row.id, {item_key.key: row.id}, ctx.pseudonym, choice
     )
+    model = type(row)
     counts = (
         await session.execute(
-            update(Comment)
-            .where(Comment.id == comment_id)
+            update(model)
+            .where(model.id == row.id)
             .values(
-                like_count=Comment.like_count + likes,
-                dislike_count=Comment.dislike_count + dislikes,
+                like_count=model.like_count + likes, dislike_count=model.dislike_count + dislikes
             )
-            .returning(Comment.like_count, Comment.dislike_count)
+            .returning(model.like_count, model.dislike_count)
         )
     ).one()
     return Tally(
