@@ -66,26 +66,34 @@ async def test_link_requests_answer_the_same_for_known_and_unknown_addresses(
     assert _comparable(known) == _comparable(unknown)
 
 
-async def _median_seconds(
-    client: httpx.AsyncClient, path: str, body: dict[str, str], rounds: int
-) -> float:
-    durations = []
+async def _interleaved_medians(
+    client: httpx.AsyncClient,
+    path: str,
+    known: dict[str, str],
+    unknown: dict[str, str],
+    rounds: int,
+) -> tuple[float, float]:
+    """Time the two kinds of request turn about, so that a change in the machine's load
+    falls on both alike."""
+    durations: dict[str, list[float]] = {"known": [], "unknown": []}
     for _ in range(rounds):
-        started = time.perf_counter()
-        await client.post(path, json=body)
-        durations.append(time.perf_counter() - started)
-    return statistics.median(durations)
+        for label, body in (("known", known), ("unknown", unknown)):
+            started = time.perf_counter()
+            await client.post(path, json=body)
+            durations[label].append(time.perf_counter() - started)
+    return statistics.median(durations["known"]), statistics.median(durations["unknown"])
 
 
 async def test_timing_does_not_tell_known_from_unknown_addresses(
     settings: Settings, db: object
 ) -> None:
-    """With the production floor on (250 ms), known and unknown addresses take the same
-    time to within a small margin for both the sign-in and the link request."""
+    """With the floor on, known and unknown addresses take the same time to within a small
+    margin for both the sign-in and the link request. The floor here (600 ms) is above what
+    argon2 costs even on a busy machine, which is what a deployment's floor must be too."""
     timed_settings = Settings(
         **{
             **settings.model_dump(),
-            "auth_min_response_ms": 250,
+            "auth_min_response_ms": 600,
             "throttle_max_failures_per_account": 1000,
             "throttle_max_failures_per_client": 1000,
         }
@@ -105,9 +113,8 @@ async def test_timing_does_not_tell_known_from_unknown_addresses(
                 {"email": "ghost@elsewhere.example"},
             ),
         ):
-            known = await _median_seconds(client, path, known_body, 5)
-            unknown = await _median_seconds(client, path, unknown_body, 5)
-            assert known >= 0.25 and unknown >= 0.25, path
+            known, unknown = await _interleaved_medians(client, path, known_body, unknown_body, 5)
+            assert known >= 0.6 and unknown >= 0.6, path
             assert abs(known - unknown) < 0.1, (
                 f"{path}: known {known:.3f}s vs unknown {unknown:.3f}s"
             )
