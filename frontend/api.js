@@ -393,6 +393,72 @@ export const api = {
       { reason },
     );
   },
+  /** New wording (title for ideas only); the public sees "Edited by the facilitators". */
+  amendContribution(conversationId, kind, targetId, { title, body, category, reason }) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/moderation/${e(kind)}/${e(targetId)}/amend`,
+      { title, body, category, reason },
+    );
+  },
+  /** Remove for good; resolves to { target, author_notified, detail }. */
+  removeContribution(conversationId, kind, targetId, { category, reason, notify, message }) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/moderation/${e(kind)}/${e(targetId)}/remove`,
+      { category, reason, message_author: notify, message },
+    );
+  },
+  moveIdea(conversationId, ideaId, { sectionId, reason }) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/moderation/idea/${e(ideaId)}/move`,
+      { section_id: sectionId, reason },
+    );
+  },
+  /** parts: [{ title, body, section_id }]; resolves to { kept, new_parts }. */
+  splitIdea(conversationId, ideaId, { parts, keepVotesOn, reason }) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/moderation/idea/${e(ideaId)}/split`,
+      { parts, keep_votes_on: keepVotesOn, reason },
+    );
+  },
+  /** Fold the duplicates (sourceIds) into this idea. */
+  mergeIdeas(conversationId, ideaId, { sourceIds, reason }) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/moderation/idea/${e(ideaId)}/merge`,
+      { source_ids: sourceIds, reason },
+    );
+  },
+  /** Open a safeguarding case about a post; resolves to the CaseOut. */
+  openCase(conversationId, { targetKind, targetId, note }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/safeguarding`, {
+      target_kind: targetKind,
+      target_id: targetId,
+      note,
+    });
+  },
+  /** [CaseOut] of one conversation; state: "open" | "closed". */
+  safeguardingCases(conversationId, state = null) {
+    return request("GET", `/api/conversations/${e(conversationId)}/safeguarding`, undefined, {
+      query: { state },
+    });
+  },
+  safeguardingCase(caseId) {
+    return request("GET", `/api/safeguarding/${e(caseId)}`);
+  },
+  addCaseNote(caseId, body) {
+    return request("POST", `/api/safeguarding/${e(caseId)}/notes`, { body });
+  },
+  /** A message to the author, with the support services page below it. */
+  sendSupportMessage(caseId, body) {
+    return request("POST", `/api/safeguarding/${e(caseId)}/support-message`, { body });
+  },
+  closeCase(caseId, reason) {
+    return request("POST", `/api/safeguarding/${e(caseId)}/close`, { reason });
+  },
   /** Write to the author of a post through the relay; resolves to the ThreadOut. */
   messageAuthor(conversationId, { targetKind, targetId, subject, body }) {
     return request("POST", `/api/conversations/${e(conversationId)}/messages`, {

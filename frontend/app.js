@@ -20,6 +20,7 @@ import notFound from "./pages/not-found.js";
 import paper from "./pages/paper.js";
 import { problemView } from "./pages/problem.js";
 import requestLink from "./pages/request-link.js";
+import { caseList, casePage } from "./pages/safeguarding.js";
 import search from "./pages/search.js";
 import section from "./pages/section.js";
 import setPassword from "./pages/set-password.js";
@@ -50,6 +51,8 @@ const routes = [
   { path: "/conversations/:id/messages", page: threadList },
   { path: "/conversations/:id/messages/:threadId", page: thread },
   { path: "/conversations/:id/audit", page: audit },
+  { path: "/conversations/:id/safeguarding", page: caseList },
+  { path: "/safeguarding/:caseId", page: casePage },
 ];
 
 const main = document.getElementById("main-content");

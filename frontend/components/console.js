@@ -87,6 +87,7 @@ const CONSOLE_LINKS = [
   { key: "queue", text: "Queue", path: (id) => `/conversations/${id}/moderation` },
   { key: "paper", text: "Paper forms", path: (id) => `/conversations/${id}/paper` },
   { key: "messages", text: "Messages", path: (id) => `/conversations/${id}/messages` },
+  { key: "safeguarding", text: "Safeguarding", path: (id) => `/conversations/${id}/safeguarding` },
   { key: "audit", text: "Audit log", path: (id) => `/conversations/${id}/audit` },
 ];
 
@@ -130,7 +131,7 @@ export function consoleTrail(conversation, parent = null) {
 }
 
 /** What a console page says to someone who is not a facilitator. */
-function facilitatorsOnly(trail) {
+export function facilitatorsOnly(trail) {
   return {
     title: "For facilitators only",
     node: h(

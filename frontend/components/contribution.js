@@ -13,7 +13,14 @@ export function postMeta(item, conversation, { kind = "idea" } = {}) {
     "p",
     { class: "post-meta" },
     h("time", { datetime: item.created_at }, postedWhen(item.created_at, conversation.time_zone)),
-    item.edited ? h("span", { class: "post-meta__flag" }, "Edited") : null,
+    item.edited && !item.amended ? h("span", { class: "post-meta__flag" }, "Edited") : null,
+    item.amended && readable(item)
+      ? h(
+          "span",
+          { class: "post-meta__flag" },
+          item.moderation_note || "Edited by the facilitators",
+        )
+      : null,
     item.source === "paper" ? h("span", { class: "post-meta__flag" }, "From a paper form") : null,
     item.moderation === "held" && readable(item)
       ? h("span", { class: "post-meta__flag" }, "Waiting for the facilitators to approve it")

@@ -8,6 +8,7 @@ import { SERVICE_NAME } from "../config.js";
 import { commentThread } from "../components/comments.js";
 import { confirmPanel } from "../components/confirm.js";
 import {
+  ideaPath,
   moderationPath,
   placeholder,
   postMeta,
@@ -81,6 +82,26 @@ export default {
           )
         : null;
 
+    // Where the facilitators split this idea off another one, or merged it into one.
+    const lineage = [
+      idea.origin_id
+        ? h(
+            "p",
+            { class: "idea__lineage" },
+            "The facilitators split this idea off another one. ",
+            h("a", { href: href(ideaPath(id, idea.origin_id)) }, "See the idea it came from"),
+          )
+        : null,
+      idea.merged_into_id
+        ? h(
+            "p",
+            { class: "idea__lineage" },
+            "The facilitators merged this idea into another one. ",
+            h("a", { href: href(ideaPath(id, idea.merged_into_id)) }, "See the idea it joined"),
+          )
+        : null,
+    ];
+
     /** The idea as it reads (not being edited). */
     function showIdea() {
       if (withdrawn) {
@@ -88,6 +109,7 @@ export default {
           area,
           postMeta(idea, conversation),
           placeholder(idea, "Its comments stay below for the record."),
+          lineage,
           moderateLink,
         );
         return;
@@ -135,6 +157,7 @@ export default {
         area,
         postMeta(idea, conversation),
         h("div", { class: "idea__body reading-width" }, paragraphs(idea.body)),
+        lineage,
         h(
           "div",
           { class: "idea__footer" },

@@ -22,35 +22,22 @@ import {
   textField,
 } from "../components/form.js";
 import { breadcrumbs, isMissing, notFoundView, successNotice } from "../components/layout.js";
+import {
+  amendForm,
+  checkReason,
+  mergeForm,
+  moveForm,
+  openCaseForm,
+  reasonField,
+  removeForm,
+  splitForm,
+} from "../components/moderation-actions.js";
 import { queueCard, staffLabel } from "../components/queue-item.js";
 import { h, paragraphs, replaceChildren } from "../dom.js";
 import { shortDateTime } from "../format.js";
 import { href } from "../router.js";
 
-const REASON_LIMIT = 2_000;
 const KINDS = new Set(["idea", "comment"]);
-
-function reasonField(label, hint) {
-  return textField({
-    name: "reason",
-    label,
-    hint,
-    multiline: true,
-    rows: 3,
-    maxLength: REASON_LIMIT,
-    width: "full",
-  });
-}
-
-function checkReason(field) {
-  return checkLength(field, {
-    min: 3,
-    max: REASON_LIMIT,
-    empty: "Write the reason",
-    short: "The reason must be 3 characters or more",
-    long: `The reason must be ${REASON_LIMIT} characters or fewer`,
-  });
-}
 
 /** The form for Hide: a category (shown to participants) and a reason (for the log). */
 function hideForm({ target, done }) {
@@ -329,7 +316,29 @@ export default {
       actions.push(
         h("p", { class: "inset" }, "This post has been removed; it cannot be changed any more."),
       );
+    } else {
+      const panel = (form) => h("div", { class: "action-panel" }, form);
+      actions.push(panel(amendForm({ target, done })));
+      if (kind === "idea") {
+        if (sections.length > 1) actions.push(panel(moveForm({ target, sections, done })));
+        actions.push(panel(splitForm({ target, sections, done })));
+        actions.push(panel(mergeForm({ target, done })));
+      }
+      actions.push(panel(removeForm({ target, done })));
     }
+    actions.push(
+      h(
+        "div",
+        { class: "action-panel" },
+        openCaseForm({
+          target,
+          opened(created) {
+            ctx.flash("The safeguarding case is open.", "success");
+            ctx.go(`/safeguarding/${created.id}`);
+          },
+        }),
+      ),
+    );
     actions.push(
       h(
         "div",
