@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import column, func, select, table, update
+from sqlalchemy import Select, column, func, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.conversations.errors import (
@@ -152,16 +153,7 @@ async def list_sections(
     session: AsyncSession, caller: Caller, conversation_id: uuid.UUID
 ) -> list[SectionOut]:
     await get_conversation(session, caller, conversation_id)
-    idea_count = (
-        select(func.count())
-        .select_from(_ideas)
-        .where(
-            _ideas.c.section_id == Section.id,
-            _ideas.c.status == "published",
-            _ideas.c.moderation == "visible",
-        )
-        .scalar_subquery()
-    )
+    idea_count = _published_ideas_in(Section.id).scalar_subquery()
     rows = await session.execute(
         select(Section, idea_count)
         .where(Section.conversation_id == conversation_id)
@@ -226,19 +218,21 @@ async def update_section(
     return _section_out(section, await _idea_count(session, section.id))
 
 
-async def _idea_count(session: AsyncSession, section_id: uuid.UUID) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(_ideas)
-            .where(
-                _ideas.c.section_id == section_id,
-                _ideas.c.status == "published",
-                _ideas.c.moderation == "visible",
-            )
+def _published_ideas_in(section_id: Any) -> Select[int]:
+    """How many ideas of a section the public sees."""
+    return (
+        select(func.count())
+        .select_from(_ideas)
+        .where(
+            _ideas.c.section_id == section_id,
+            _ideas.c.status == "published",
+            _ideas.c.moderation == "visible",
         )
-        or 0
     )
+
+
+async def _idea_count(session: AsyncSession, section_id: uuid.UUID) -> int:
+    return int(await session.scalar(_published_ideas_in(section_id)) or 0)
 
 
 async def reorder_sections(

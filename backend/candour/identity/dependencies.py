@@ -71,14 +71,12 @@ class Caller:
     def pseudonym_in(self, conversation_id: uuid.UUID) -> bytes:
         return pseudonym_for(self._settings, conversation_id, self._account_id)
 
-    async def takes_part_in(self, session: AsyncSession, conversation_id: uuid.UUID) -> bool:
-        return await service.is_member(session, self._account_id, conversation_id)
-
     def takes_part_in_clause(
         self, conversation_id: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID]
     ) -> ColumnElement[bool]:
-        """The same test as :meth:`takes_part_in`, as SQL to add to another query (the
-        account stays a bound parameter inside identity's own table)."""
+        """Does the caller take part in this conversation? As SQL to add to another query,
+        so the check costs no round trip of its own (the account stays a bound parameter
+        inside identity's own table)."""
         return (
             select(Membership.account_id)
             .where(

@@ -521,17 +521,6 @@ async def conversation_ids_of(session: AsyncSession, account_id: uuid.UUID) -> l
     )
 
 
-async def is_member(
-    session: AsyncSession, account_id: uuid.UUID, conversation_id: uuid.UUID
-) -> bool:
-    found = await session.scalar(
-        select(Membership.account_id).where(
-            Membership.account_id == account_id, Membership.conversation_id == conversation_id
-        )
-    )
-    return found is not None
-
-
 async def assign_role(session: AsyncSession, *, email: str, role: Role) -> Account:
     account = await session.scalar(select(Account).where(Account.email == normalise_email(email)))
     if account is None:

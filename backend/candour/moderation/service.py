@@ -221,8 +221,7 @@ async def set_moderation(
         Moderation.hidden: {Moderation.visible, Moderation.held},
         Moderation.visible: {Moderation.hidden, Moderation.held},
     }[to]
-    if row.moderation == Moderation.removed:
-        raise ActionNotPossible("This post has been removed; it cannot be changed any more.")
+    _require_changeable(row)
     if row.moderation not in allowed_from:
         raise ActionNotPossible(f"This post is {row.moderation} already.")
     before = snapshot(row)
