@@ -107,6 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # FastAPI's built-in OpenTelemetry hooks would put request paths (which carry post
+        # identifiers) and exception messages (which may quote a post) into whatever tracing
+        # a deployment configures; and checking for a provider costs time on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     install_error_handlers(app)

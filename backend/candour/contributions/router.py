@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from candour.contributions import service
 from candour.contributions.errors import (
@@ -29,15 +29,29 @@ from candour.contributions.schemas import (
     Tally,
     VoteRequest,
 )
+from candour.conversations.access import AnyAccess, ParticipantAccess
 from candour.conversations.errors import ConversationNotOpen
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.pagination import InvalidCursor
 from candour.core.settings import SettingsDep
-from candour.identity import AnyCaller, ParticipantCaller
+from candour.identity import ParticipantCaller
 from candour.identity.errors import RateLimited
 
 router = APIRouter(tags=["contributions"])
+
+
+async def _reader(access: AnyAccess, settings: SettingsDep) -> service.Context:
+    return service.Context(settings, access.caller, access.conversation)
+
+
+async def _writer(access: ParticipantAccess, settings: SettingsDep) -> service.Context:
+    return service.Context(settings, access.caller, access.conversation)
+
+
+# Who is calling and in which conversation (the path's `conversation_id`), checked in one query.
+ReaderContext = Annotated[service.Context, Depends(_reader)]
+WriterContext = Annotated[service.Context, Depends(_writer)]
 
 IDEAS = "/conversations/{conversation_id}/ideas"
 COMMENTS = "/conversations/{conversation_id}/comments"
@@ -69,10 +83,8 @@ OWN = (*WRITE, ContributionNotFound, NotYourContribution, ContributionWithdrawn)
     responses=problem_responses(NotAuthenticated, NotFound, UnknownSection, InvalidCursor),
 )
 async def list_ideas(
-    conversation_id: uuid.UUID,
-    caller: AnyCaller,
+    ctx: ReaderContext,
     session: SessionDep,
-    settings: SettingsDep,
     section_id: uuid.UUID | None = None,
     sort: IdeaSort = IdeaSort.newest,
     cursor: Cursor = None,
@@ -80,7 +92,6 @@ async def list_ideas(
 ) -> IdeaPage:
     """Published ideas of the conversation, or of one section. Keyset-paginated: follow
     `next_cursor`. "Most divided" ranks ideas by the size of the smaller side."""
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.list_ideas(
         session, ctx, section_id=section_id, sort=sort, cursor=cursor, limit=limit
     )
@@ -98,15 +109,12 @@ async def list_ideas(
     },
 )
 async def create_idea(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     body: IdeaCreate,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> IdeaOut:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     idea, created = await service.create_idea(session, ctx, body, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -121,13 +129,10 @@ async def create_idea(
     responses=READ,
 )
 async def get_idea(
-    conversation_id: uuid.UUID,
+    ctx: ReaderContext,
     idea_id: uuid.UUID,
-    caller: AnyCaller,
     session: SessionDep,
-    settings: SettingsDep,
 ) -> IdeaOut:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.get_idea(session, ctx, idea_id)
 
 
@@ -139,14 +144,11 @@ async def get_idea(
     responses=problem_responses(*OWN),
 )
 async def update_idea(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     idea_id: uuid.UUID,
     body: IdeaUpdate,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
 ) -> IdeaOut:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.update_idea(session, ctx, idea_id, body)
 
 
@@ -158,14 +160,11 @@ async def update_idea(
     responses=problem_responses(*OWN),
 )
 async def withdraw_idea(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     idea_id: uuid.UUID,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
 ) -> IdeaOut:
     """It leaves every list and its text is no longer shown; comments under it stay."""
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.withdraw_idea(session, ctx, idea_id)
 
 
@@ -177,15 +176,12 @@ async def withdraw_idea(
     responses=problem_responses(*LIMITED, ContributionNotFound, ContributionWithdrawn),
 )
 async def vote_idea(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     idea_id: uuid.UUID,
     body: VoteRequest,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
 ) -> Tally:
     """One vote per participant per idea; the answer holds the exact new counts."""
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.vote_idea(session, ctx, idea_id, body.vote)
 
 
@@ -197,15 +193,12 @@ async def vote_idea(
     responses=READ,
 )
 async def list_comments(
-    conversation_id: uuid.UUID,
+    ctx: ReaderContext,
     idea_id: uuid.UUID,
-    caller: AnyCaller,
     session: SessionDep,
-    settings: SettingsDep,
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> CommentPage:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.list_comments(session, ctx, idea_id, cursor=cursor, limit=limit)
 
 
@@ -220,16 +213,13 @@ async def list_comments(
     ),
 )
 async def create_comment(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     idea_id: uuid.UUID,
     body: CommentCreate,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> CommentOut:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     comment, created = await service.create_comment(session, ctx, idea_id, body, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -244,14 +234,11 @@ async def create_comment(
     responses=problem_responses(*OWN),
 )
 async def update_comment(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     comment_id: uuid.UUID,
     body: CommentUpdate,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
 ) -> CommentOut:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.update_comment(session, ctx, comment_id, body)
 
 
@@ -263,13 +250,10 @@ async def update_comment(
     responses=problem_responses(*OWN),
 )
 async def withdraw_comment(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     comment_id: uuid.UUID,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
 ) -> CommentOut:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.withdraw_comment(session, ctx, comment_id)
 
 
@@ -281,14 +265,11 @@ async def withdraw_comment(
     responses=problem_responses(*LIMITED, ContributionNotFound, ContributionWithdrawn),
 )
 async def vote_comment(
-    conversation_id: uuid.UUID,
+    ctx: WriterContext,
     comment_id: uuid.UUID,
     body: VoteRequest,
-    caller: ParticipantCaller,
     session: SessionDep,
-    settings: SettingsDep,
 ) -> Tally:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.vote_comment(session, ctx, comment_id, body.vote)
 
 
@@ -300,10 +281,8 @@ async def vote_comment(
     responses=problem_responses(NotAuthenticated, NotFound, UnknownSection, InvalidCursor),
 )
 async def search_contributions(
-    conversation_id: uuid.UUID,
-    caller: AnyCaller,
+    ctx: ReaderContext,
     session: SessionDep,
-    settings: SettingsDep,
     q: Annotated[
         str,
         Query(min_length=2, max_length=200, description='Words to find; "quotes" and -not work.'),
@@ -312,7 +291,6 @@ async def search_contributions(
     cursor: Cursor = None,
     limit: Limit = 20,
 ) -> SearchPage:
-    ctx = await service.context_for(session, settings, caller, conversation_id)
     return await service.search_contributions(
         session, ctx, q=q, section_id=section_id, cursor=cursor, limit=limit
     )

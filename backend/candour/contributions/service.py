@@ -9,13 +9,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, tuple_, update
+from sqlalchemy import Executable, and_, func, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
+from candour.contributions import queries
 from candour.contributions.errors import (
     ContributionNotFound,
     ContributionWithdrawn,
@@ -51,7 +51,8 @@ from candour.contributions.schemas import (
     VoteChoice,
 )
 from candour.conversations import service as conversations
-from candour.conversations.models import Conversation, Section
+from candour.conversations.models import Section
+from candour.conversations.service import Window
 from candour.core.errors import FieldProblem
 from candour.core.pagination import decode_cursor, encode_cursor
 from candour.core.settings import Settings
@@ -73,7 +74,7 @@ _SORT_KEY = {
 class Context:
     """What every call needs: the caller, their pseudonym here, and the settings."""
 
-    def __init__(self, settings: Settings, caller: Caller, conversation: Conversation) -> None:
+    def __init__(self, settings: Settings, caller: Caller, conversation: Window) -> None:
         self.settings = settings
         self.caller = caller
         self.conversation = conversation
@@ -134,20 +135,69 @@ def moderation_note(moderation: str, reason: str | None, amended: bool = False) 
     return note
 
 
-def is_public(row: Idea | Comment) -> bool:
+class _Moderated(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def moderation(self) -> str: ...
+
+
+def is_public(row: _Moderated) -> bool:
     return row.status == Status.published and row.moderation == Moderation.visible
 
 
-def _text_shown(ctx: Context, row: Idea | Comment) -> bool:
+class _IdeaFields(Protocol):
+    """An idea as the ORM loads it or as a row of :mod:`queries` (which has no author)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def conversation_id(self) -> uuid.UUID: ...
+    @property
+    def section_id(self) -> uuid.UUID: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def moderation(self) -> str: ...
+    @property
+    def moderation_reason(self) -> str | None: ...
+    @property
+    def amended(self) -> bool: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def edited_at(self) -> datetime | None: ...
+    @property
+    def like_count(self) -> int: ...
+    @property
+    def dislike_count(self) -> int: ...
+    @property
+    def comment_count(self) -> int: ...
+    @property
+    def origin_id(self) -> uuid.UUID | None: ...
+    @property
+    def merged_into_id(self) -> uuid.UUID | None: ...
+
+
+def _is_mine(ctx: Context, row: Idea | Comment) -> bool:
+    return row.author_pseudonym is not None and row.author_pseudonym == ctx.pseudonym
+
+
+def _text_shown(row: _IdeaFields | Comment, mine: bool) -> bool:
     """Published and visible; a held post only to its own author."""
-    mine = row.author_pseudonym is not None and row.author_pseudonym == ctx.pseudonym
     return row.status == Status.published and (
         row.moderation == Moderation.visible or (row.moderation == Moderation.held and mine)
     )
 
 
-def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
-    visible = _text_shown(ctx, idea)
+def _idea_out(ctx: Context, idea: _IdeaFields, my_vote: int | None, mine: bool) -> IdeaOut:
+    visible = _text_shown(idea, mine)
     return IdeaOut(
         id=idea.id,
         conversation_id=idea.conversation_id,
@@ -164,7 +214,7 @@ def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
         dislike_count=idea.dislike_count,
         comment_count=idea.comment_count,
         my_vote=_VOTE_NAME.get(my_vote or 0),
-        is_mine=idea.author_pseudonym == ctx.pseudonym,
+        is_mine=mine,
         amended=idea.amended,
         origin_id=idea.origin_id,
         merged_into_id=idea.merged_into_id,
@@ -172,7 +222,8 @@ def _idea_out(ctx: Context, idea: Idea, my_vote: int | None) -> IdeaOut:
 
 
 def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> CommentOut:
-    visible = _text_shown(ctx, comment)
+    mine = _is_mine(ctx, comment)
+    visible = _text_shown(comment, mine)
     return CommentOut(
         id=comment.id,
         conversation_id=comment.conversation_id,
@@ -190,7 +241,7 @@ def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> Comment
         like_count=comment.like_count,
         dislike_count=comment.dislike_count,
         my_vote=_VOTE_NAME.get(my_vote or 0),
-        is_mine=comment.author_pseudonym == ctx.pseudonym,
+        is_mine=mine,
         amended=comment.amended,
     )
 
@@ -223,7 +274,7 @@ async def _my_comment_votes(
 
 async def _ideas_out(session: AsyncSession, ctx: Context, ideas: Sequence[Idea]) -> list[IdeaOut]:
     votes = await _my_idea_votes(session, ctx, [i.id for i in ideas])
-    return [_idea_out(ctx, idea, votes.get(idea.id)) for idea in ideas]
+    return [_idea_out(ctx, idea, votes.get(idea.id), _is_mine(ctx, idea)) for idea in ideas]
 
 
 async def _comments_out(
@@ -245,50 +296,35 @@ async def list_ideas(
     cursor: str | None,
     limit: int,
 ) -> IdeaPage:
-    key = _SORT_KEY[sort]
     scope = f"ideas:{ctx.conversation.id}:{section_id}:{sort.value}"
-    # The caller's own vote comes with each row: one round trip for the whole page.
-    my_vote = aliased(IdeaVote)
-    query = (
-        select(Idea, my_vote.value)
-        .outerjoin(
-            my_vote, and_(my_vote.idea_id == Idea.id, my_vote.voter_pseudonym == ctx.pseudonym)
-        )
-        .where(
-            Idea.conversation_id == ctx.conversation.id,
-            Idea.status == Status.published,
-            Idea.moderation == Moderation.visible,
-        )
-    )
-    if section_id is not None:
-        query = query.where(Idea.section_id == section_id)
+    params: dict[str, Any] = {
+        "me": ctx.pseudonym,
+        "conversation_id": ctx.conversation.id,
+        "section_id": section_id,
+        "limit": limit + 1,
+    }
     if cursor is not None:
         value, last_id = decode_cursor(ctx.secret, scope, cursor)
-        if key is Idea.created_at:
-            value = datetime.fromisoformat(value)
-        query = query.where(
-            tuple_(key, Idea.id) < tuple_(literal(value, key.type), literal(uuid.UUID(last_id)))
-        )
-    rows = (
-        await session.execute(query.order_by(key.desc(), Idea.id.desc()).limit(limit + 1))
-    ).all()
+        params["after_key"] = datetime.fromisoformat(value) if sort is IdeaSort.newest else value
+        params["after_id"] = uuid.UUID(last_id)
+    page = queries.idea_page(sort, section_id is not None, cursor is not None)
+    rows = (await session.execute(page, params)).all()
     if not rows and section_id is not None:
         # An empty page may mean a section of another conversation: say so, clearly.
         await _section_of(session, ctx, section_id)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1][0]
-        sort_value = getattr(last, key.key)
+        sort_value = getattr(rows[-1], queries.SORT_COLUMN[sort].key)
         next_cursor = encode_cursor(
             ctx.secret,
             scope,
             [
                 sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value,
-                str(last.id),
+                str(rows[-1].id),
             ],
         )
-    items = [_idea_out(ctx, idea, vote) for idea, vote in rows]
+    items = [_idea_out(ctx, row, row.my_vote, row.is_mine) for row in rows]
     return IdeaPage(items=items, next_cursor=next_cursor)
 
 
@@ -314,8 +350,15 @@ async def _idea(
 
 
 async def get_idea(session: AsyncSession, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
-    idea = await _idea(session, ctx, idea_id)
-    return (await _ideas_out(session, ctx, [idea]))[0]
+    row = (
+        await session.execute(
+            queries.ONE_IDEA,
+            {"idea_id": idea_id, "conversation_id": ctx.conversation.id, "me": ctx.pseudonym},
+        )
+    ).one_or_none()
+    if row is None:
+        raise ContributionNotFound("No such idea in this conversation.")
+    return _idea_out(ctx, row, row.my_vote, row.is_mine)
 
 
 async def list_comments(
@@ -515,7 +558,7 @@ def _require_own_and_published(ctx: Context, row: Idea | Comment) -> None:
         )
 
 
-def _require_open_to_responses(row: Idea | Comment, responses: str) -> None:
+def _require_open_to_responses(row: _Moderated, responses: str) -> None:
     """Only what the public can see takes comments and votes."""
     if row.status != Status.published:
         raise ContributionWithdrawn(f"This post has been withdrawn; it takes no {responses}.")
@@ -652,76 +695,41 @@ async def withdraw_comment(
 # --- voting ------------------------------------------------------------------------------
 
 
-async def _apply_vote(
-    session: AsyncSession,
-    table: type[IdeaVote] | type[CommentVote],
-    target: ColumnElement[bool],
-    target_values: dict[str, Any],
-    voter: bytes,
-    choice: VoteChoice,
-) -> tuple[int, int]:
-    """Write one voter's vote; return the change to (likes, dislikes).
-
-    The caller holds the target row's lock, so votes on one item are serialised and the
-    counts move by exactly what changed."""
-    new = _VOTE_VALUE[choice]
-    old = await session.scalar(select(table.value).where(target, table.voter_pseudonym == voter))
-    old = old or 0
-    if old == new:
-        return 0, 0
-    if new == 0:
-        await session.execute(delete(table).where(target, table.voter_pseudonym == voter))
-    elif old == 0:
-        await session.execute(
-            insert(table).values(**target_values, voter_pseudonym=voter, value=new)
-        )
-    else:
-        await session.execute(
-            update(table).where(target, table.voter_pseudonym == voter).values(value=new)
-        )
-    return (new == 1) - (old == 1), (new == -1) - (old == -1)
-
-
 async def vote_idea(
     session: AsyncSession, ctx: Context, idea_id: uuid.UUID, choice: VoteChoice
 ) -> Tally:
-    await _require_writer(session, ctx, RateLimitedAction.vote)
-    idea = await _idea(session, ctx, idea_id, lock=True)
-    return await _vote(session, ctx, idea, IdeaVote, IdeaVote.idea_id, choice)
+    return await _vote(
+        session, ctx, idea_id, choice, "idea", queries.LOCK_IDEA, queries.VOTE_ON_IDEA
+    )
 
 
 async def vote_comment(
     session: AsyncSession, ctx: Context, comment_id: uuid.UUID, choice: VoteChoice
 ) -> Tally:
-    await _require_writer(session, ctx, RateLimitedAction.vote)
-    comment = await _comment(session, ctx, comment_id, lock=True)
-    return await _vote(session, ctx, comment, CommentVote, CommentVote.comment_id, choice)
+    return await _vote(
+        session, ctx, comment_id, choice, "comment", queries.LOCK_COMMENT, queries.VOTE_ON_COMMENT
+    )
 
 
 async def _vote(
     session: AsyncSession,
     ctx: Context,
-    row: Idea | Comment,
-    votes: type[IdeaVote] | type[CommentVote],
-    item_key: Any,
+    item_id: uuid.UUID,
     choice: VoteChoice,
+    noun: str,
+    lock: Executable,
+    vote: Executable,
 ) -> Tally:
-    """Apply a vote to a locked idea or comment and return its exact new counts."""
-    _require_open_to_responses(row, "votes")
-    likes, dislikes = await _apply_vote(
-        session, votes, item_key == row.id, {item_key.key: row.id}, ctx.pseudonym, choice
-    )
-    model = type(row)
+    """Lock the idea or comment, replace the caller's vote and return its exact new counts."""
+    await _require_writer(session, ctx, RateLimitedAction.vote)
+    item = (
+        await session.execute(lock, {"item_id": item_id, "conversation_id": ctx.conversation.id})
+    ).one_or_none()
+    if item is None:
+        raise ContributionNotFound(f"No such {noun} in this conversation.")
+    _require_open_to_responses(item, "votes")
+    value = _VOTE_VALUE[choice]
     counts = (
-        await session.execute(
-            update(model)
-            .where(model.id == row.id)
-            .values(
-                like_count=model.like_count + likes, dislike_count=model.dislike_count + dislikes
-            )
-            .returning(model.like_count, model.dislike_count)
-        )
+        await session.execute(vote, {"item_id": item_id, "me": ctx.pseudonym, "new_value": value})
     ).one()
-    return Tally(
-        like_count=counts[0], dislike_count=counts[1], my_vote=_VOTE_NAME.get(_VOTE_VALUE[choice])
-    )
+    return Tally(like_count=counts[0], dislike_count=counts[1], my_vote=_VOTE_NAME.get(value))

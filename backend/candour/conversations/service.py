@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, column, func, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,12 +41,25 @@ DEFAULT_PAGE_TITLES = {
 _ideas = table("ideas", column("section_id"), column("status"), column("moderation"))
 
 
-def is_open(conversation: Conversation, now: datetime | None = None) -> bool:
+class Window(Protocol):
+    """A conversation's dates and mode: the ORM row or :class:`access.ConversationWindow`."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def opens_at(self) -> datetime: ...
+    @property
+    def closes_at(self) -> datetime: ...
+    @property
+    def moderation_mode(self) -> str: ...
+
+
+def is_open(conversation: Window, now: datetime | None = None) -> bool:
     now = now or datetime.now(UTC)
     return conversation.opens_at <= now < conversation.closes_at
 
 
-def require_open(conversation: Conversation) -> None:
+def require_open(conversation: Window) -> None:
     """Refuse writes outside the window; reading goes on after closing."""
     now = datetime.now(UTC)
     if now < conversation.opens_at:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, func
+from sqlalchemy import MetaData, Table, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -42,6 +42,13 @@ class Base(DeclarativeBase):
         datetime: DateTime(timezone=True),
         uuid.UUID: UUID(as_uuid=True),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for statements on hot paths that skip the ORM's bookkeeping."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def random_id_column() -> Mapped[uuid.UUID]:

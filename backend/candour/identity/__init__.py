@@ -15,9 +15,12 @@ from candour.identity.dependencies import (
     EditorCaller,
     FacilitatorCaller,
     ParticipantCaller,
+    PendingCaller,
+    PendingCallerDep,
     RateLimitedAction,
     SponsorCaller,
     require_role,
+    standing_columns,
 )
 from candour.identity.lifecycle import (
     Forgotten,
@@ -42,6 +45,8 @@ __all__ = [
     "FacilitatorCaller",
     "Forgotten",
     "ParticipantCaller",
+    "PendingCaller",
+    "PendingCallerDep",
     "Person",
     "RateLimitedAction",
     "Role",
@@ -55,4 +60,5 @@ __all__ = [
     "profile_of_caller",
     "purge_stale_counters",
     "require_role",
+    "standing_columns",
 ]

@@ -18,16 +18,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import column, delete, func, select, table, update
+from sqlalchemy import ColumnElement, bindparam, column, delete, exists, func, select, table, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from candour.core.database import table_of
 from candour.core.errors import FieldProblem, NotFound
 from candour.core.security import (
-    InvalidSessionToken,
     SessionClaims,
     create_session_token,
-    decode_session_token,
     hash_client_key,
     hash_link_token,
     hash_password,
@@ -488,27 +487,46 @@ def open_session(settings: Settings, account: Account) -> tuple[str, SessionClai
     )
 
 
-async def resolve_session(
-    session: AsyncSession, settings: Settings, token: str, *, for_write: bool = False
-) -> tuple[Account, SessionClaims] | None:
-    """The account behind a session token, or None if the token no longer holds.
+_accounts = table_of(Account)
+_memberships = table_of(Membership)
 
-    For a write the account row is share-locked until the request commits, so an erasure
-    waits for writes already under way and every later write finds no account."""
-    try:
-        claims = decode_session_token(settings.jwt_secret.get_secret_value(), token)
-    except InvalidSessionToken:
-        return None
-    account = await session.get(
-        Account, claims.account_id, with_for_update={"read": True} if for_write else None
+
+def role_for_session_column(for_write: bool) -> ColumnElement[str | None]:
+    """The role of the account a session token names, if the token still holds (same
+    version: not revoked, role unchanged), as a scalar subquery on bound parameters
+    ``caller_account_id`` and ``caller_token_version``. Core columns, not ORM ones: this
+    rides in the hot path of every conversation request."""
+    query = select(_accounts.c.role).where(
+        _accounts.c.id == bindparam("caller_account_id"),
+        _accounts.c.token_version == bindparam("caller_token_version"),
     )
-    if (
-        account is None
-        or account.token_version != claims.token_version
-        or account.role != claims.role
-    ):
-        return None
-    return account, claims
+    if for_write:
+        query = query.with_for_update(read=True)
+    return query.scalar_subquery()
+
+
+def takes_part_column(conversation_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    return exists().where(
+        _memberships.c.account_id == bindparam("caller_account_id"),
+        _memberships.c.conversation_id == conversation_id,
+    )
+
+
+_ROLE_FOR_SESSION = {
+    for_write: select(role_for_session_column(for_write)) for for_write in (False, True)
+}
+
+
+async def role_for_session(
+    session: AsyncSession, claims: SessionClaims, for_write: bool
+) -> str | None:
+    """The account's role if the session still holds, else None (see
+    :func:`role_for_session_column`)."""
+    role: str | None = await session.scalar(
+        _ROLE_FOR_SESSION[for_write],
+        {"caller_account_id": claims.account_id, "caller_token_version": claims.token_version},
+    )
+    return role
 
 
 async def conversation_ids_of(session: AsyncSession, account_id: uuid.UUID) -> list[uuid.UUID]:
@@ -558,6 +576,18 @@ async def spend_allowance(
         )
 
 
+_counters = table_of(ActionCounter)
+# Built once (it runs on every vote and post); Core, so no ORM bookkeeping per call.
+_COUNT_ACTION = (
+    insert(_counters)
+    .values(key_hash=bindparam("key_hash"), window_start=bindparam("window_start"), count=1)
+    .on_conflict_do_update(
+        index_elements=["key_hash", "window_start"], set_={"count": _counters.c.count + 1}
+    )
+    .returning(_counters.c.count)
+)
+
+
 async def _count_action(
     session: AsyncSession, settings: Settings, key: str, window_seconds: int
 ) -> tuple[int, int]:
@@ -566,11 +596,8 @@ async def _count_action(
     epoch = int(now.timestamp())
     window_start = datetime.fromtimestamp(epoch - epoch % window_seconds, UTC)
     key_hash = hash_client_key(settings.jwt_secret.get_secret_value(), key)
-    statement = insert(ActionCounter).values(key_hash=key_hash, window_start=window_start, count=1)
     count = await session.scalar(
-        statement.on_conflict_do_update(
-            index_elements=["key_hash", "window_start"], set_={"count": ActionCounter.count + 1}
-        ).returning(ActionCounter.count)
+        _COUNT_ACTION, {"key_hash": key_hash, "window_start": window_start}
     )
     retry_after = max(
         1, int((window_start + timedelta(seconds=window_seconds) - now).total_seconds())

@@ -1,0 +1,173 @@
+"""The statements of the participants' hot paths — a list page, one idea, a vote — built
+once, on Core tables rather than ORM entities.
+
+Each is a module-level object with bound parameters, so SQLAlchemy computes its cache key
+and compiles it once per process, and rows come back as plain tuples: the ORM's per-row
+identity map and per-statement bookkeeping cost several times the SQL itself on these
+paths (``bench/README.md``). Every row these return for the public carries ``is_mine``
+computed in the database; the author's pseudonym itself is never selected here.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from sqlalchemy import (
+    Integer,
+    LargeBinary,
+    Select,
+    SmallInteger,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.sql.dml import ReturningUpdate
+
+from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote
+from candour.contributions.schemas import IdeaSort
+from candour.core.database import table_of
+
+ideas = table_of(Idea)
+comments = table_of(Comment)
+idea_votes = table_of(IdeaVote)
+comment_votes = table_of(CommentVote)
+
+# Literals, not bound parameters: the planner matches them to the partial list indexes
+# even in a generic plan of the prepared statement.
+LISTED = and_(
+    ideas.c.status == literal_column("'published'"),
+    ideas.c.moderation == literal_column("'visible'"),
+)
+SORT_COLUMN = {
+    IdeaSort.newest: ideas.c.created_at,
+    IdeaSort.most_liked: ideas.c.like_count,
+    IdeaSort.most_discussed: ideas.c.comment_count,
+    IdeaSort.most_divided: ideas.c.divided,
+}
+
+_my_vote = idea_votes.alias("my_vote")
+_ideas_with_my_vote = ideas.outerjoin(
+    _my_vote,
+    and_(_my_vote.c.idea_id == ideas.c.id, _my_vote.c.voter_pseudonym == bindparam("me")),
+)
+IDEA_ROW = (
+    ideas.c.id,
+    ideas.c.conversation_id,
+    ideas.c.section_id,
+    ideas.c.status,
+    ideas.c.moderation,
+    ideas.c.moderation_reason,
+    ideas.c.amended,
+    ideas.c.source,
+    ideas.c.title,
+    ideas.c.body,
+    ideas.c.created_at,
+    ideas.c.edited_at,
+    ideas.c.like_count,
+    ideas.c.dislike_count,
+    ideas.c.comment_count,
+    ideas.c.divided,
+    ideas.c.origin_id,
+    ideas.c.merged_into_id,
+    func.coalesce(ideas.c.author_pseudonym == bindparam("me"), False).label("is_mine"),
+    _my_vote.c.value.label("my_vote"),
+)
+
+
+@functools.cache
+def idea_page(sort: IdeaSort, by_section: bool, after_cursor: bool) -> Select[Any]:
+    """One page of listed ideas with the caller's votes. Parameters: ``me``,
+    ``conversation_id``, ``limit``; ``section_id`` if ``by_section``; ``after_key`` and
+    ``after_id`` (the last row of the page before) if ``after_cursor``."""
+    key = SORT_COLUMN[sort]
+    query = (
+        select(*IDEA_ROW)
+        .select_from(_ideas_with_my_vote)
+        .where(ideas.c.conversation_id == bindparam("conversation_id"), LISTED)
+    )
+    if by_section:
+        query = query.where(ideas.c.section_id == bindparam("section_id"))
+    if after_cursor:
+        query = query.where(
+            tuple_(key, ideas.c.id)
+            < tuple_(bindparam("after_key", type_=key.type), bindparam("after_id", type_=UUID()))
+        )
+    return query.order_by(key.desc(), ideas.c.id.desc()).limit(bindparam("limit"))
+
+
+ONE_IDEA = (
+    select(*IDEA_ROW)
+    .select_from(_ideas_with_my_vote)
+    .where(
+        ideas.c.id == bindparam("idea_id"),
+        ideas.c.conversation_id == bindparam("conversation_id"),
+    )
+)
+
+
+def _lock(items: Table) -> Select[Any]:
+    """The item a vote is for, locked until the request commits: votes on one item queue
+    behind each other, so each reads the voter's previous vote after the last one wrote."""
+    return (
+        select(items.c.status, items.c.moderation)
+        .where(
+            items.c.id == bindparam("item_id"),
+            items.c.conversation_id == bindparam("conversation_id"),
+        )
+        .with_for_update()
+    )
+
+
+def _vote(items: Table, votes: Table, item_key: str) -> ReturningUpdate[Any]:
+    """Replace the voter's vote on an item (``new_value`` 1, -1, or 0 for none) and move the
+    item's counts by exactly the difference, in one statement; returns the new counts.
+
+    Run only while holding :func:`_lock`: the voter's previous vote is read from the
+    statement's snapshot, which the lock makes current."""
+    item, voter = votes.c[item_key], votes.c.voter_pseudonym
+    item_id = bindparam("item_id", type_=UUID())
+    me = bindparam("me", type_=LargeBinary())
+    new = bindparam("new_value", type_=SmallInteger())
+    mine = and_(item == item_id, voter == me)
+    previous = select(
+        func.coalesce(select(votes.c.value).where(mine).scalar_subquery(), 0).label("value")
+    ).cte("previous")
+    removed = delete(votes).where(mine, new == 0).cte("removed")
+    stored = insert(votes).from_select(
+        [item_key, "voter_pseudonym", "value"],
+        select(item_id, me, new).where(new != 0),
+    )
+    stored = stored.on_conflict_do_update(
+        index_elements=[item, voter], set_={"value": stored.excluded.value}
+    )
+
+    before = select(previous.c.value).scalar_subquery()
+
+    def change(side: int) -> Any:
+        return cast(new == side, Integer) - cast(before == side, Integer)
+
+    return (
+        update(items)
+        .add_cte(removed, stored.cte("stored"))
+        .where(items.c.id == item_id)
+        .values(
+            like_count=items.c.like_count + change(1),
+            dislike_count=items.c.dislike_count + change(-1),
+        )
+        .returning(items.c.like_count, items.c.dislike_count)
+    )
+
+
+LOCK_IDEA = _lock(ideas)
+LOCK_COMMENT = _lock(comments)
+VOTE_ON_IDEA = _vote(ideas, idea_votes, "idea_id")
+VOTE_ON_COMMENT = _vote(comments, comment_votes, "comment_id")
