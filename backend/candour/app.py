@@ -124,10 +124,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "X-CSRF-Token", "Idempotency-Key"],
         )
     api = APIRouter(prefix="/api")
+    # Routes are matched in order, one by one: the participants' busiest paths go first.
+    # No path of another router can be shadowed by these (none shares their shape).
+    api.include_router(contributions_router)
     api.include_router(health_router)
     api.include_router(identity_router)
     api.include_router(conversations_router)
-    api.include_router(contributions_router)
     api.include_router(moderation_router)
     api.include_router(messaging_router)
     api.include_router(privacy_router)

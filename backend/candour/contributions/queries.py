@@ -1,11 +1,12 @@
 """The statements of the participants' hot paths — a list page, one idea, a vote — built
 once, on Core tables rather than ORM entities.
 
-Each is a module-level object with bound parameters, so SQLAlchemy computes its cache key
-and compiles it once per process, and rows come back as plain tuples: the ORM's per-row
-identity map and per-statement bookkeeping cost several times the SQL itself on these
-paths (``bench/README.md``). Every row these return for the public carries ``is_mine``
-computed in the database; the author's pseudonym itself is never selected here.
+Each is a :class:`~candour.core.prepared.Prepared` with bound parameters, compiled once per
+process and run on the session's driver connection: the ORM's per-row identity map and
+per-statement bookkeeping cost several times the SQL itself on these paths
+(``bench/README.md``). Rows are indexed by column name. Every row these return for the
+public carries ``is_mine`` computed in the database; the author's pseudonym itself is never
+selected here.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote
 from candour.contributions.schemas import IdeaSort
 from candour.core.database import table_of
+from candour.core.prepared import Prepared
 
 ideas = table_of(Idea)
 comments = table_of(Comment)
@@ -84,7 +86,7 @@ IDEA_ROW = (
 
 
 @functools.cache
-def idea_page(sort: IdeaSort, by_section: bool, after_cursor: bool) -> Select[Any]:
+def idea_page(sort: IdeaSort, by_section: bool, after_cursor: bool) -> Prepared:
     """One page of listed ideas with the caller's votes. Parameters: ``me``,
     ``conversation_id``, ``limit``; ``section_id`` if ``by_section``; ``after_key`` and
     ``after_id`` (the last row of the page before) if ``after_cursor``."""
@@ -101,10 +103,10 @@ def idea_page(sort: IdeaSort, by_section: bool, after_cursor: bool) -> Select[An
             tuple_(key, ideas.c.id)
             < tuple_(bindparam("after_key", type_=key.type), bindparam("after_id", type_=UUID()))
         )
-    return query.order_by(key.desc(), ideas.c.id.desc()).limit(bindparam("limit"))
+    return Prepared(query.order_by(key.desc(), ideas.c.id.desc()).limit(bindparam("limit")))
 
 
-ONE_IDEA = (
+ONE_IDEA = Prepared(
     select(*IDEA_ROW)
     .select_from(_ideas_with_my_vote)
     .where(
@@ -167,7 +169,7 @@ def _vote(items: Table, votes: Table, item_key: str) -> ReturningUpdate[Any]:
     )
 
 
-LOCK_IDEA = _lock(ideas)
-LOCK_COMMENT = _lock(comments)
-VOTE_ON_IDEA = _vote(ideas, idea_votes, "idea_id")
-VOTE_ON_COMMENT = _vote(comments, comment_votes, "comment_id")
+LOCK_IDEA = Prepared(_lock(ideas), in_transaction=True)
+LOCK_COMMENT = Prepared(_lock(comments), in_transaction=True)
+VOTE_ON_IDEA = Prepared(_vote(ideas, idea_votes, "idea_id"), in_transaction=True)
+VOTE_ON_COMMENT = Prepared(_vote(comments, comment_votes, "comment_id"), in_transaction=True)

@@ -7,11 +7,11 @@ author: ``is_mine`` is computed by comparing with the caller's own pseudonym.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from sqlalchemy import Executable, and_, func, literal, or_, select, tuple_, update
+from sqlalchemy import and_, func, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,6 +55,7 @@ from candour.conversations.models import Section
 from candour.conversations.service import Window
 from candour.core.errors import FieldProblem
 from candour.core.pagination import decode_cursor, encode_cursor
+from candour.core.prepared import Prepared
 from candour.core.settings import Settings
 from candour.core.time import coarsen
 from candour.identity import Caller, RateLimitedAction, Role
@@ -135,95 +136,75 @@ def moderation_note(moderation: str, reason: str | None, amended: bool = False) 
     return note
 
 
-class _Moderated(Protocol):
-    @property
-    def status(self) -> str: ...
-    @property
-    def moderation(self) -> str: ...
+IDEA_FIELDS = (
+    "id",
+    "conversation_id",
+    "section_id",
+    "status",
+    "moderation",
+    "moderation_reason",
+    "amended",
+    "source",
+    "title",
+    "body",
+    "created_at",
+    "edited_at",
+    "like_count",
+    "dislike_count",
+    "comment_count",
+    "origin_id",
+    "merged_into_id",
+)
 
 
-def is_public(row: _Moderated) -> bool:
-    return row.status == Status.published and row.moderation == Moderation.visible
-
-
-class _IdeaFields(Protocol):
-    """An idea as the ORM loads it or as a row of :mod:`queries` (which has no author)."""
-
-    @property
-    def id(self) -> uuid.UUID: ...
-    @property
-    def conversation_id(self) -> uuid.UUID: ...
-    @property
-    def section_id(self) -> uuid.UUID: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def moderation(self) -> str: ...
-    @property
-    def moderation_reason(self) -> str | None: ...
-    @property
-    def amended(self) -> bool: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def body(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def edited_at(self) -> datetime | None: ...
-    @property
-    def like_count(self) -> int: ...
-    @property
-    def dislike_count(self) -> int: ...
-    @property
-    def comment_count(self) -> int: ...
-    @property
-    def origin_id(self) -> uuid.UUID | None: ...
-    @property
-    def merged_into_id(self) -> uuid.UUID | None: ...
+def _fields_of(idea: Idea) -> dict[str, Any]:
+    """An ORM idea in the shape of a row of :mod:`queries`."""
+    return {name: getattr(idea, name) for name in IDEA_FIELDS}
 
 
 def _is_mine(ctx: Context, row: Idea | Comment) -> bool:
     return row.author_pseudonym is not None and row.author_pseudonym == ctx.pseudonym
 
 
-def _text_shown(row: _IdeaFields | Comment, mine: bool) -> bool:
+def _text_shown(status: str, moderation: str, mine: bool) -> bool:
     """Published and visible; a held post only to its own author."""
-    return row.status == Status.published and (
-        row.moderation == Moderation.visible or (row.moderation == Moderation.held and mine)
+    return status == Status.published and (
+        moderation == Moderation.visible or (moderation == Moderation.held and mine)
     )
 
 
-def _idea_out(ctx: Context, idea: _IdeaFields, my_vote: int | None, mine: bool) -> IdeaOut:
-    visible = _text_shown(idea, mine)
+def _idea_out(ctx: Context, idea: Mapping[str, Any], my_vote: int | None, mine: bool) -> IdeaOut:
+    """``idea`` has the :data:`IDEA_FIELDS`: a row of :mod:`queries` or :func:`_fields_of`."""
+    status, moderation, amended = idea["status"], idea["moderation"], idea["amended"]
+    visible = _text_shown(status, moderation, mine)
     return IdeaOut(
-        id=idea.id,
-        conversation_id=idea.conversation_id,
-        section_id=idea.section_id,
-        status=Status(idea.status),
-        moderation=Moderation(idea.moderation),
-        moderation_note=moderation_note(idea.moderation, idea.moderation_reason, idea.amended),
-        source=Source(idea.source),
-        title=idea.title if visible else None,
-        body=idea.body if visible else None,
-        created_at=ctx.coarse(idea.created_at),
-        edited=idea.edited_at is not None,
-        like_count=idea.like_count,
-        dislike_count=idea.dislike_count,
-        comment_count=idea.comment_count,
+        id=idea["id"],
+        conversation_id=idea["conversation_id"],
+        section_id=idea["section_id"],
+        status=status,
+        moderation=moderation,
+        moderation_note=None
+        if moderation == Moderation.visible and not amended
+        else moderation_note(moderation, idea["moderation_reason"], amended),
+        source=idea["source"],
+        title=idea["title"] if visible else None,
+        body=idea["body"] if visible else None,
+        created_at=ctx.coarse(idea["created_at"]),
+        edited=idea["edited_at"] is not None,
+        like_count=idea["like_count"],
+        dislike_count=idea["dislike_count"],
+        comment_count=idea["comment_count"],
         my_vote=_VOTE_NAME.get(my_vote or 0),
         is_mine=mine,
-        amended=idea.amended,
-        origin_id=idea.origin_id,
-        merged_into_id=idea.merged_into_id,
+        amended=amended,
+        origin_id=idea["origin_id"],
+        merged_into_id=idea["merged_into_id"],
     )
 
 
 def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> CommentOut:
     mine = _is_mine(ctx, comment)
-    visible = _text_shown(comment, mine)
+    visible = _text_shown(comment.status, comment.moderation, mine)
     return CommentOut(
         id=comment.id,
         conversation_id=comment.conversation_id,
@@ -274,7 +255,9 @@ async def _my_comment_votes(
 
 async def _ideas_out(session: AsyncSession, ctx: Context, ideas: Sequence[Idea]) -> list[IdeaOut]:
     votes = await _my_idea_votes(session, ctx, [i.id for i in ideas])
-    return [_idea_out(ctx, idea, votes.get(idea.id), _is_mine(ctx, idea)) for idea in ideas]
+    return [
+        _idea_out(ctx, _fields_of(idea), votes.get(idea.id), _is_mine(ctx, idea)) for idea in ideas
+    ]
 
 
 async def _comments_out(
@@ -308,23 +291,23 @@ async def list_ideas(
         params["after_key"] = datetime.fromisoformat(value) if sort is IdeaSort.newest else value
         params["after_id"] = uuid.UUID(last_id)
     page = queries.idea_page(sort, section_id is not None, cursor is not None)
-    rows = (await session.execute(page, params)).all()
+    rows = await page.fetch(session, params)
     if not rows and section_id is not None:
         # An empty page may mean a section of another conversation: say so, clearly.
         await _section_of(session, ctx, section_id)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        sort_value = getattr(rows[-1], queries.SORT_COLUMN[sort].key)
+        sort_value = rows[-1][queries.SORT_COLUMN[sort].key]
         next_cursor = encode_cursor(
             ctx.secret,
             scope,
             [
                 sort_value.isoformat() if isinstance(sort_value, datetime) else sort_value,
-                str(rows[-1].id),
+                str(rows[-1]["id"]),
             ],
         )
-    items = [_idea_out(ctx, row, row.my_vote, row.is_mine) for row in rows]
+    items = [_idea_out(ctx, row, row["my_vote"], row["is_mine"]) for row in rows]
     return IdeaPage(items=items, next_cursor=next_cursor)
 
 
@@ -350,15 +333,12 @@ async def _idea(
 
 
 async def get_idea(session: AsyncSession, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
-    row = (
-        await session.execute(
-            queries.ONE_IDEA,
-            {"idea_id": idea_id, "conversation_id": ctx.conversation.id, "me": ctx.pseudonym},
-        )
-    ).one_or_none()
+    row = await queries.ONE_IDEA.fetch_one(
+        session, {"idea_id": idea_id, "conversation_id": ctx.conversation.id, "me": ctx.pseudonym}
+    )
     if row is None:
         raise ContributionNotFound("No such idea in this conversation.")
-    return _idea_out(ctx, row, row.my_vote, row.is_mine)
+    return _idea_out(ctx, row, row["my_vote"], row["is_mine"])
 
 
 async def list_comments(
@@ -558,11 +538,11 @@ def _require_own_and_published(ctx: Context, row: Idea | Comment) -> None:
         )
 
 
-def _require_open_to_responses(row: _Moderated, responses: str) -> None:
+def _require_open_to_responses(status: str, moderation: str, responses: str) -> None:
     """Only what the public can see takes comments and votes."""
-    if row.status != Status.published:
+    if status != Status.published:
         raise ContributionWithdrawn(f"This post has been withdrawn; it takes no {responses}.")
-    if not is_public(row):
+    if moderation != Moderation.visible:
         raise ContributionWithdrawn(
             f"This post is not shown at the moment; it takes no {responses}."
         )
@@ -611,7 +591,7 @@ async def create_comment(
 ) -> tuple[CommentOut, bool]:
     await _require_writer(session, ctx, RateLimitedAction.post)
     idea = await _idea(session, ctx, idea_id)
-    _require_open_to_responses(idea, "new comments")
+    _require_open_to_responses(idea.status, idea.moderation, "new comments")
     if data.parent_id is not None:
         parent = await _comment(session, ctx, data.parent_id)
         if parent.idea_id != idea_id:
@@ -717,19 +697,24 @@ async def _vote(
     item_id: uuid.UUID,
     choice: VoteChoice,
     noun: str,
-    lock: Executable,
-    vote: Executable,
+    lock: Prepared,
+    vote: Prepared,
 ) -> Tally:
     """Lock the idea or comment, replace the caller's vote and return its exact new counts."""
     await _require_writer(session, ctx, RateLimitedAction.vote)
-    item = (
-        await session.execute(lock, {"item_id": item_id, "conversation_id": ctx.conversation.id})
-    ).one_or_none()
+    item = await lock.fetch_one(
+        session, {"item_id": item_id, "conversation_id": ctx.conversation.id}
+    )
     if item is None:
         raise ContributionNotFound(f"No such {noun} in this conversation.")
-    _require_open_to_responses(item, "votes")
+    _require_open_to_responses(item["status"], item["moderation"], "votes")
     value = _VOTE_VALUE[choice]
-    counts = (
-        await session.execute(vote, {"item_id": item_id, "me": ctx.pseudonym, "new_value": value})
-    ).one()
-    return Tally(like_count=counts[0], dislike_count=counts[1], my_vote=_VOTE_NAME.get(value))
+    counts = await vote.fetch_one(
+        session, {"item_id": item_id, "me": ctx.pseudonym, "new_value": value}
+    )
+    assert counts is not None  # the item is locked: it is still there
+    return Tally(
+        like_count=counts["like_count"],
+        dislike_count=counts["dislike_count"],
+        my_vote=_VOTE_NAME.get(value),
+    )

@@ -22,6 +22,7 @@ from candour.conversations.models import Conversation
 from candour.conversations.service import STAFF_ROLES
 from candour.core.database import SessionDep, table_of
 from candour.core.errors import NotFound, PermissionDenied
+from candour.core.prepared import Prepared
 from candour.identity import Caller, PendingCallerDep, Role, standing_columns
 
 _conversations = table_of(Conversation)
@@ -57,7 +58,10 @@ def _statement(for_write: bool) -> Select[tuple[uuid.UUID, datetime, datetime, s
 
 # Built once: SQLAlchemy memoises a statement's cache key, so reusing the object skips
 # rebuilding and re-hashing it on every request.
-_ACCESS = {for_write: _statement(for_write) for for_write in (False, True)}
+_ACCESS = {
+    for_write: Prepared(_statement(for_write), in_transaction=for_write)
+    for for_write in (False, True)
+}
 NO_SUCH_CONVERSATION = "No such conversation, or you are not taking part in it."
 
 
@@ -70,22 +74,20 @@ async def access_to(
     """401 if the session no longer holds; 403 if ``only`` names another role; 404 (not
     403, so that its existence stays private) if the conversation does not exist or the
     caller does not take part in it."""
-    row = (
-        await session.execute(
-            _ACCESS[pending_caller.for_write],
-            {**pending_caller.params, "conversation_id": conversation_id},
-        )
-    ).one_or_none()
+    row = await _ACCESS[pending_caller.for_write].fetch_one(
+        session, {**pending_caller.params, "conversation_id": conversation_id}
+    )
     if row is None:
         # A lapsed session or a wrong role is told so before a 404.
         _require_role(await pending_caller.check(session), only)
         raise NotFound(NO_SUCH_CONVERSATION)
-    caller = _require_role(pending_caller.confirm(row.caller_role), only)
-    if caller.role not in STAFF_ROLES and not row.caller_takes_part:
+    caller = _require_role(pending_caller.confirm(row["caller_role"]), only)
+    if caller.role not in STAFF_ROLES and not row["caller_takes_part"]:
         raise NotFound(NO_SUCH_CONVERSATION)
-    return Access(
-        caller, ConversationWindow(row.id, row.opens_at, row.closes_at, row.moderation_mode)
+    window = ConversationWindow(
+        row["id"], row["opens_at"], row["closes_at"], row["moderation_mode"]
     )
+    return Access(caller, window)
 
 
 def _require_role(caller: Caller, only: Role | None) -> Caller:

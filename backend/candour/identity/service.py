@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.database import table_of
 from candour.core.errors import FieldProblem, NotFound
+from candour.core.prepared import Prepared
 from candour.core.security import (
     SessionClaims,
     create_session_token,
@@ -513,7 +514,10 @@ def takes_part_column(conversation_id: ColumnElement[uuid.UUID]) -> ColumnElemen
 
 
 _ROLE_FOR_SESSION = {
-    for_write: select(role_for_session_column(for_write)) for for_write in (False, True)
+    for_write: Prepared(
+        select(role_for_session_column(for_write).label("role")), in_transaction=for_write
+    )
+    for for_write in (False, True)
 }
 
 
@@ -522,11 +526,11 @@ async def role_for_session(
 ) -> str | None:
     """The account's role if the session still holds, else None (see
     :func:`role_for_session_column`)."""
-    role: str | None = await session.scalar(
-        _ROLE_FOR_SESSION[for_write],
+    row = await _ROLE_FOR_SESSION[for_write].fetch_one(
+        session,
         {"caller_account_id": claims.account_id, "caller_token_version": claims.token_version},
     )
-    return role
+    return row["role"] if row else None
 
 
 async def conversation_ids_of(session: AsyncSession, account_id: uuid.UUID) -> list[uuid.UUID]:
@@ -578,13 +582,14 @@ async def spend_allowance(
 
 _counters = table_of(ActionCounter)
 # Built once (it runs on every vote and post); Core, so no ORM bookkeeping per call.
-_COUNT_ACTION = (
+_COUNT_ACTION = Prepared(
     insert(_counters)
     .values(key_hash=bindparam("key_hash"), window_start=bindparam("window_start"), count=1)
     .on_conflict_do_update(
         index_elements=["key_hash", "window_start"], set_={"count": _counters.c.count + 1}
     )
-    .returning(_counters.c.count)
+    .returning(_counters.c.count),
+    in_transaction=True,
 )
 
 
@@ -596,9 +601,10 @@ async def _count_action(
     epoch = int(now.timestamp())
     window_start = datetime.fromtimestamp(epoch - epoch % window_seconds, UTC)
     key_hash = hash_client_key(settings.jwt_secret.get_secret_value(), key)
-    count = await session.scalar(
-        _COUNT_ACTION, {"key_hash": key_hash, "window_start": window_start}
+    row = await _COUNT_ACTION.fetch_one(
+        session, {"key_hash": key_hash, "window_start": window_start}
     )
+    count = row["count"] if row else 0
     retry_after = max(
         1, int((window_start + timedelta(seconds=window_seconds) - now).total_seconds())
     )

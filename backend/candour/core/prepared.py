@@ -1,0 +1,101 @@
+"""The few statements every participant request runs, run on the driver connection underneath
+the request's session.
+
+SQLAlchemy's execution layer costs about twice asyncpg's own work per statement (execution
+context, parameter and result processing, the hop into a greenlet and back), which on a list
+page or a vote is most of what the server spends (``bench/README.md``). A :class:`Prepared`
+is a Core statement — written with SQLAlchemy like every other — compiled once per dialect,
+whose SQL runs directly on the asyncpg connection the session holds.
+
+Transactions stay the session's. A statement that locks or writes (``in_transaction=True``)
+goes through the session when no transaction has begun yet, so SQLAlchemy begins it (and
+commits or rolls it back at the end of the request, as for every other statement); once one
+has begun, everything runs inside it. A plain read outside a transaction runs on its own,
+which under READ COMMITTED sees exactly what it would have seen inside one (each statement
+takes a fresh snapshot either way) and spares a read-only request its BEGIN and COMMIT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Dialect, event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+
+_DRIVER = "candour.driver_connection"
+
+
+async def _driver_of(session: AsyncSession) -> tuple[Any, Dialect]:
+    """The asyncpg connection the session holds (checking one out if it holds none), kept in
+    ``session.info`` until the session's transaction ends and the connection goes back."""
+    held = session.info.get(_DRIVER)
+    if held is None:
+        connection = await session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        held = session.info[_DRIVER] = (driver, connection.dialect)
+    return held
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_driver(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: the connection is released
+        session.info.pop(_DRIVER, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    dialect: Dialect
+    compiled: SQLCompiler
+    names: tuple[str, ...]  # the parameters in their positional order
+    conversions: dict[str, Callable[[Any], Any]]
+
+
+class Prepared:
+    """A Core statement to run with :meth:`fetch`; rows are indexed by column name."""
+
+    def __init__(self, statement: Executable, *, in_transaction: bool = False) -> None:
+        self.statement = statement
+        self.in_transaction = in_transaction
+        self._compiled: _Compiled | None = None
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        if self._compiled is None or self._compiled.dialect is not dialect:
+            assert isinstance(self.statement, ClauseElement)
+            compiled = self.statement.compile(dialect=dialect)
+            assert isinstance(compiled, SQLCompiler)
+            self._compiled = _Compiled(
+                dialect,
+                compiled,
+                tuple(compiled.positiontup or ()),
+                # The conversions SQLAlchemy would apply to these parameters on the way in.
+                {
+                    name: convert
+                    for name, convert in compiled._bind_processors.items()
+                    if callable(convert)
+                },
+            )
+        return self._compiled
+
+    async def fetch(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[Any]:
+        driver, dialect = await _driver_of(session)
+        if self.in_transaction and not driver.is_in_transaction():
+            return (await session.execute(self.statement, params)).mappings().all()
+        compiled = self._compile(dialect)
+        values = compiled.compiled.construct_params(params)
+        assert values is not None
+        for name, convert in compiled.conversions.items():
+            values[name] = convert(values[name])
+        rows: Sequence[Any] = await driver.fetch(
+            compiled.compiled.string, *(values[n] for n in compiled.names)
+        )
+        return rows
+
+    async def fetch_one(self, session: AsyncSession, params: Mapping[str, Any]) -> Any | None:
+        rows = await self.fetch(session, params)
+        return rows[0] if rows else None
