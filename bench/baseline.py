@@ -74,16 +74,19 @@ def listed_predicate() -> str:
 
 
 LISTED = listed_predicate()
-PAGE_SQL = {
-    (sort, scope, after): (
+
+
+def page_sql(sort: str, scope: str, after: bool, rows: int) -> str:
+    """The page query. The row count is written into the SQL, not bound, as the service
+    does: with ``LIMIT $n`` PostgreSQL re-plans the prepared statement on every execution."""
+    key = SORT_KEYS[sort]
+    return (
         f"SELECT {COLUMNS} FROM ideas WHERE {LISTED} AND {scope} = $1"
-        + (f" AND ({key}, id) < ($3, $4)" if after else "")
-        + f" ORDER BY {key} DESC, id DESC LIMIT $2"
+        + (f" AND ({key}, id) < ($2, $3)" if after else "")
+        + f" ORDER BY {key} DESC, id DESC LIMIT {int(rows)}"
     )
-    for sort, key in SORT_KEYS.items()
-    for scope in ("section_id", "conversation_id")
-    for after in (False, True)
-}
+
+
 MY_VOTES_SQL = (
     "SELECT idea_id, value FROM idea_votes WHERE idea_id = ANY($1::uuid[]) AND voter_pseudonym = $2"
 )
@@ -137,7 +140,7 @@ async def list_ideas(request: Request) -> Response:
         ("section_id", uuid.UUID(section)) if section else ("conversation_id", conversation_id)
     )
     cursor = params.get("cursor")
-    args: list[Any] = [scope_id, limit + 1]
+    args: list[Any] = [scope_id]
     if cursor:
         value, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         args += [
@@ -146,7 +149,7 @@ async def list_ideas(request: Request) -> Response:
         ]
     me = _me(request)
     async with _pool(request).acquire() as connection:
-        rows = await connection.fetch(PAGE_SQL[sort, scope, bool(cursor)], *args)
+        rows = await connection.fetch(page_sql(sort, scope, bool(cursor), limit + 1), *args)
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -257,12 +260,12 @@ async def health(request: Request) -> Response:
 
 def create_app() -> Starlette:
     url = os.environ["DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://", 1)
-    # The same number of connections as the real app: pool_size 10 plus 10 overflow.
-    size = int(os.environ.get("CANDOUR_DATABASE_POOL_SIZE", "10"))
+    # The same connections as the real app: as many as its pool keeps, kept open.
+    size = int(os.environ.get("CANDOUR_DATABASE_POOL_SIZE", "20"))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with asyncpg.create_pool(url, min_size=size, max_size=2 * size) as pool:
+        async with asyncpg.create_pool(url, min_size=size, max_size=size) as pool:
             app.state.pool = pool
             yield
 

@@ -56,7 +56,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from baseline import LISTED, PAGE_SQL
+from baseline import LISTED, page_sql
 from common import (
     DEFAULT_DATABASE,
     PASSWORD,
@@ -667,18 +667,17 @@ async def explain_list(url: str, repeats: int) -> dict[str, dict[str, float]]:
             # Walk five pages of 20 to find the sixth page's cursor.
             after: tuple[Any, uuid.UUID] | None = None
             for _ in range(5):
-                sql = PAGE_SQL[sort, "section_id", after is not None]
-                rows = await connection.fetch(sql, section_id, 21, *(after or ()))
+                sql = page_sql(sort, "section_id", after is not None, 21)
+                rows = await connection.fetch(sql, section_id, *(after or ()))
                 last = rows[19] if len(rows) > 20 else rows[-1]
                 after = (last[key], last["id"])
             for page, arguments in (("page 1", ()), ("page 6", after or ())):
-                sql = PAGE_SQL[sort, "section_id", bool(arguments)]
+                sql = page_sql(sort, "section_id", bool(arguments), 21)
                 times, buffers = [], 0
                 for _ in range(repeats):
                     plan = await connection.fetchval(
                         f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}",
                         section_id,
-                        21,
                         *arguments,
                     )
                     top = json.loads(plan)[0]

@@ -284,13 +284,12 @@ async def list_ideas(
         "me": ctx.pseudonym,
         "conversation_id": ctx.conversation.id,
         "section_id": section_id,
-        "limit": limit + 1,
     }
     if cursor is not None:
         value, last_id = decode_cursor(ctx.secret, scope, cursor)
         params["after_key"] = datetime.fromisoformat(value) if sort is IdeaSort.newest else value
         params["after_id"] = uuid.UUID(last_id)
-    page = queries.idea_page(sort, section_id is not None, cursor is not None)
+    page = queries.idea_page(sort, section_id is not None, cursor is not None, limit + 1)
     rows = await page.fetch(session, params)
     if not rows and section_id is not None:
         # An empty page may mean a section of another conversation: say so, clearly.

@@ -72,7 +72,9 @@ def create_engine(settings: Settings, database_url: str) -> AsyncEngine:
     return create_async_engine(
         async_url(database_url),
         pool_size=settings.database_pool_size,
-        max_overflow=settings.database_pool_size,
+        # Overflow connections are closed as soon as they are returned, so under bursts every
+        # request would pay PostgreSQL for a new backend: wait for a kept one instead.
+        max_overflow=0,
         # No ping per checkout (it costs three round trips on every request); connections are
         # recycled before servers or proxies drop them instead.
         pool_pre_ping=False,

@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     environment: Environment = Environment.development
     # No URL means: start the embedded PostgreSQL (pgserver) in ``data_dir/pgdata``.
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
-    database_pool_size: int = 10
+    # Connections each process keeps open to PostgreSQL (and never more). None are opened
+    # and closed per burst: a new connection costs PostgreSQL a process, and each statement
+    # a fresh plan, on it.
+    database_pool_size: int = Field(default=20, ge=1, le=200)
     data_dir: Path = PROJECT_ROOT / "var"
     public_url: str = "http://127.0.0.1:8000"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
