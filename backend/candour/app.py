@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "`python -m candour serve`), which starts the embedded PostgreSQL."
             )
         engine = create_engine(settings, settings.database_url)
+        app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         # One stop signal for every background loop of this process.
         stop = asyncio.Event()

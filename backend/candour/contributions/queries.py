@@ -35,6 +35,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 
 from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote
 from candour.contributions.schemas import IdeaSort
+from candour.conversations.models import Section
 from candour.core.database import table_of
 from candour.core.prepared import Prepared
 
@@ -175,6 +176,13 @@ def _vote(items: Table, votes: Table, item_key: str) -> ReturningUpdate[Any]:
     )
 
 
+_sections = table_of(Section)
+SECTION = Prepared(
+    select(_sections.c.id).where(
+        _sections.c.id == bindparam("section_id"),
+        _sections.c.conversation_id == bindparam("conversation_id"),
+    )
+)
 LOCK_IDEA = Prepared(_lock(ideas), in_transaction=True)
 LOCK_COMMENT = Prepared(_lock(comments), in_transaction=True)
 VOTE_ON_IDEA = Prepared(_vote(ideas, idea_votes, "idea_id"), in_transaction=True)

@@ -55,7 +55,7 @@ from candour.conversations.models import Section
 from candour.conversations.service import Window
 from candour.core.errors import FieldProblem
 from candour.core.pagination import decode_cursor, encode_cursor
-from candour.core.prepared import Prepared
+from candour.core.prepared import Executor, Prepared
 from candour.core.settings import Settings
 from candour.core.time import coarsen
 from candour.identity import Caller, RateLimitedAction, Role
@@ -97,7 +97,7 @@ async def context_for(
 
 
 async def _require_writer(
-    session: AsyncSession, ctx: Context, action: RateLimitedAction | None = None
+    session: Executor, ctx: Context, action: RateLimitedAction | None = None
 ) -> None:
     """Participants only, inside the window, and within their rate limit for ``action``."""
     if ctx.caller.role != Role.participant:
@@ -271,7 +271,7 @@ async def _comments_out(
 
 
 async def list_ideas(
-    session: AsyncSession,
+    session: Executor,
     ctx: Context,
     *,
     section_id: uuid.UUID | None,
@@ -293,7 +293,11 @@ async def list_ideas(
     rows = await page.fetch(session, params)
     if not rows and section_id is not None:
         # An empty page may mean a section of another conversation: say so, clearly.
-        await _section_of(session, ctx, section_id)
+        section = await queries.SECTION.fetch_one(
+            session, {"section_id": section_id, "conversation_id": ctx.conversation.id}
+        )
+        if section is None:
+            raise _unknown_section()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -313,13 +317,17 @@ async def list_ideas(
 async def _section_of(session: AsyncSession, ctx: Context, section_id: uuid.UUID) -> Section:
     section = await session.get(Section, section_id)
     if section is None or section.conversation_id != ctx.conversation.id:
-        raise UnknownSection(
-            "There is no such section in this conversation.",
-            errors=[
-                FieldProblem(field="section_id", message="unknown section", code="unknown_section")
-            ],
-        )
+        raise _unknown_section()
     return section
+
+
+def _unknown_section() -> UnknownSection:
+    return UnknownSection(
+        "There is no such section in this conversation.",
+        errors=[
+            FieldProblem(field="section_id", message="unknown section", code="unknown_section")
+        ],
+    )
 
 
 async def _idea(
@@ -331,7 +339,7 @@ async def _idea(
     return idea
 
 
-async def get_idea(session: AsyncSession, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
+async def get_idea(session: Executor, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
     row = await queries.ONE_IDEA.fetch_one(
         session, {"idea_id": idea_id, "conversation_id": ctx.conversation.id, "me": ctx.pseudonym}
     )
@@ -675,7 +683,7 @@ async def withdraw_comment(
 
 
 async def vote_idea(
-    session: AsyncSession, ctx: Context, idea_id: uuid.UUID, choice: VoteChoice
+    session: Executor, ctx: Context, idea_id: uuid.UUID, choice: VoteChoice
 ) -> Tally:
     return await _vote(
         session, ctx, idea_id, choice, "idea", queries.LOCK_IDEA, queries.VOTE_ON_IDEA
@@ -683,7 +691,7 @@ async def vote_idea(
 
 
 async def vote_comment(
-    session: AsyncSession, ctx: Context, comment_id: uuid.UUID, choice: VoteChoice
+    session: Executor, ctx: Context, comment_id: uuid.UUID, choice: VoteChoice
 ) -> Tally:
     return await _vote(
         session, ctx, comment_id, choice, "comment", queries.LOCK_COMMENT, queries.VOTE_ON_COMMENT
@@ -691,7 +699,7 @@ async def vote_comment(
 
 
 async def _vote(
-    session: AsyncSession,
+    session: Executor,
     ctx: Context,
     item_id: uuid.UUID,
     choice: VoteChoice,

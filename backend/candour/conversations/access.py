@@ -12,18 +12,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import Depends
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.conversations.models import Conversation
 from candour.conversations.service import STAFF_ROLES
-from candour.core.database import SessionDep, table_of
+from candour.core.database import table_of
 from candour.core.errors import NotFound, PermissionDenied
-from candour.core.prepared import Prepared
-from candour.identity import Caller, PendingCallerDep, Role, standing_columns
+from candour.core.prepared import Executor, Prepared
+from candour.identity import Caller, PendingCaller, Role, standing_columns
 
 _conversations = table_of(Conversation)
 
@@ -66,8 +63,8 @@ NO_SUCH_CONVERSATION = "No such conversation, or you are not taking part in it."
 
 
 async def access_to(
-    session: AsyncSession,
-    pending_caller: PendingCallerDep,
+    session: Executor,
+    pending_caller: PendingCaller,
     conversation_id: uuid.UUID,
     only: Role | None = None,
 ) -> Access:
@@ -94,19 +91,3 @@ def _require_role(caller: Caller, only: Role | None) -> Caller:
     if only is not None and caller.role != only:
         raise PermissionDenied(f"Only a {only.value} may do this.")
     return caller
-
-
-async def _any_access(
-    conversation_id: uuid.UUID, pending_caller: PendingCallerDep, session: SessionDep
-) -> Access:
-    return await access_to(session, pending_caller, conversation_id)
-
-
-async def _participant_access(
-    conversation_id: uuid.UUID, pending_caller: PendingCallerDep, session: SessionDep
-) -> Access:
-    return await access_to(session, pending_caller, conversation_id, only=Role.participant)
-
-
-AnyAccess = Annotated[Access, Depends(_any_access)]
-ParticipantAccess = Annotated[Access, Depends(_participant_access)]

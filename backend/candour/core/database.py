@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import DateTime
 
 from candour.core.errors import DomainError
+from candour.core.prepared import PooledConnection
 from candour.core.settings import Settings
 
 NAMING_CONVENTION = {
@@ -102,3 +103,22 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def _request_connection(request: Request) -> AsyncIterator[PooledConnection]:
+    """For the few routes that run only :class:`~candour.core.prepared.Prepared` statements:
+    the same commit-before-response rules as :func:`_request_session`, without a session."""
+    connection = PooledConnection(request.app.state.engine)
+    try:
+        yield connection
+    except DomainError as error:
+        await connection.finish(commit=error.keeps_changes)
+        raise
+    except BaseException:
+        await connection.finish(commit=False)
+        raise
+    else:
+        await connection.finish(commit=True)
+
+
+ConnectionDep = Annotated[PooledConnection, Depends(_request_connection, scope="function")]

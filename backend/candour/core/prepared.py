@@ -1,18 +1,23 @@
-"""The few statements every participant request runs, run on the driver connection underneath
-the request's session.
+"""The few statements every participant request runs, run on the asyncpg connection directly.
 
 SQLAlchemy's execution layer costs about twice asyncpg's own work per statement (execution
 context, parameter and result processing, the hop into a greenlet and back), which on a list
 page or a vote is most of what the server spends (``bench/README.md``). A :class:`Prepared`
 is a Core statement — written with SQLAlchemy like every other — compiled once per dialect,
-whose SQL runs directly on the asyncpg connection the session holds.
+whose SQL runs directly on an asyncpg connection: either the one a request's ORM session
+holds, or — for the routes that run nothing but these statements (a list page, one idea, a
+vote) — a :class:`PooledConnection` taken from the same pool without any session, whose
+lifecycle alone costs a few hundred microseconds.
 
-Transactions stay the session's. A statement that locks or writes (``in_transaction=True``)
-goes through the session when no transaction has begun yet, so SQLAlchemy begins it (and
-commits or rolls it back at the end of the request, as for every other statement); once one
-has begun, everything runs inside it. A plain read outside a transaction runs on its own,
-which under READ COMMITTED sees exactly what it would have seen inside one (each statement
-takes a fresh snapshot either way) and spares a read-only request its BEGIN and COMMIT.
+On a session, transactions stay the session's. A statement that locks or writes
+(``in_transaction=True``) goes through the session when no transaction has begun yet, so
+SQLAlchemy begins it (and commits or rolls it back at the end of the request, as for every
+other statement); once one has begun, everything runs inside it. A plain read outside a
+transaction runs on its own, which under READ COMMITTED sees exactly what it would have
+seen inside one (each statement takes a fresh snapshot either way) and spares a read-only
+request its BEGIN and COMMIT.
+A :class:`PooledConnection` follows the same rule with its own transaction, begun by the
+first statement that locks or writes and ended by :meth:`PooledConnection.finish`.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Dialect, event
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.util import greenlet_spawn
 
 _DRIVER = "candour.driver_connection"
 
@@ -82,10 +89,16 @@ class Prepared:
             )
         return self._compiled
 
-    async def fetch(self, session: AsyncSession, params: Mapping[str, Any]) -> Sequence[Any]:
+    async def fetch(self, session: Executor, params: Mapping[str, Any]) -> Sequence[Any]:
+        if isinstance(session, PooledConnection):
+            driver = await session.driver(begin=self.in_transaction)
+            return await self._run(driver, session.dialect, params)
         driver, dialect = await _driver_of(session)
         if self.in_transaction and not driver.is_in_transaction():
             return (await session.execute(self.statement, params)).mappings().all()
+        return await self._run(driver, dialect, params)
+
+    async def _run(self, driver: Any, dialect: Dialect, params: Mapping[str, Any]) -> Sequence[Any]:
         compiled = self._compile(dialect)
         values = compiled.compiled.construct_params(params)
         assert values is not None
@@ -96,6 +109,46 @@ class Prepared:
         )
         return rows
 
-    async def fetch_one(self, session: AsyncSession, params: Mapping[str, Any]) -> Any | None:
+    async def fetch_one(self, session: Executor, params: Mapping[str, Any]) -> Any | None:
         rows = await self.fetch(session, params)
         return rows[0] if rows else None
+
+
+class PooledConnection:
+    """A connection from the engine's pool for one request that runs only :class:`Prepared`
+    statements. Checked out by the first statement; a transaction is begun by the first
+    statement that locks or writes; :meth:`finish` commits or rolls it back and returns the
+    connection, or discards it if it cannot be left clean."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self.dialect: Dialect = engine.dialect
+        self._pooled: PoolProxiedConnection | None = None
+        self._transaction: Any = None
+
+    async def driver(self, *, begin: bool) -> Any:
+        if self._pooled is None:
+            self._pooled = await self._engine.raw_connection()
+        driver = self._pooled.driver_connection
+        if begin and self._transaction is None:
+            self._transaction = driver.transaction()  # type: ignore[union-attr]
+            await self._transaction.start()
+        return driver
+
+    async def finish(self, *, commit: bool) -> None:
+        pooled, transaction = self._pooled, self._transaction
+        self._pooled = self._transaction = None
+        if pooled is None:
+            return
+        try:
+            if transaction is not None:
+                await (transaction.commit() if commit else transaction.rollback())
+        except BaseException:
+            # Never hand the pool a connection in an unknown state.
+            await greenlet_spawn(pooled.invalidate)
+            raise
+        await greenlet_spawn(pooled.close)
+
+
+Executor = AsyncSession | PooledConnection
+"""Where a :class:`Prepared` runs."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, PermissionDenied
+from candour.core.prepared import Executor
 from candour.core.security import InvalidSessionToken, SessionClaims, decode_session_token
 from candour.core.settings import Settings, SettingsDep
 from candour.identity import service
@@ -87,7 +88,7 @@ class Caller:
             .exists()
         )
 
-    async def spend(self, session: AsyncSession, action: RateLimitedAction) -> None:
+    async def spend(self, session: Executor, action: RateLimitedAction) -> None:
         """Count one rate-limited action by this person; 429 ``rate_limited`` past the limit."""
         limit, window = action.allowance(self._settings)
         await service.spend_allowance(
@@ -143,7 +144,7 @@ class PendingCaller:
             role=Role(role_found), _account_id=self.claims.account_id, _settings=self.settings
         )
 
-    async def check(self, session: AsyncSession) -> Caller:
+    async def check(self, session: Executor) -> Caller:
         """The same check as a query of its own."""
         return self.confirm(await service.role_for_session(session, self.claims, self.for_write))
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.database import table_of
 from candour.core.errors import FieldProblem, NotFound
-from candour.core.prepared import Prepared
+from candour.core.prepared import Executor, Prepared
 from candour.core.security import (
     SessionClaims,
     create_session_token,
@@ -502,7 +502,7 @@ def role_for_session_column(for_write: bool) -> ColumnElement[str | None]:
         _accounts.c.token_version == bindparam("caller_token_version"),
     )
     if for_write:
-        query = query.with_for_update(read=True)
+        query = query.with_for_update(read=True, key_share=True)
     return query.scalar_subquery()
 
 
@@ -521,9 +521,7 @@ _ROLE_FOR_SESSION = {
 }
 
 
-async def role_for_session(
-    session: AsyncSession, claims: SessionClaims, for_write: bool
-) -> str | None:
+async def role_for_session(session: Executor, claims: SessionClaims, for_write: bool) -> str | None:
     """The account's role if the session still holds, else None (see
     :func:`role_for_session_column`)."""
     row = await _ROLE_FOR_SESSION[for_write].fetch_one(
@@ -559,7 +557,7 @@ async def assign_role(session: AsyncSession, *, email: str, role: Role) -> Accou
 
 
 async def spend_allowance(
-    session: AsyncSession,
+    session: Executor,
     settings: Settings,
     account_id: uuid.UUID,
     action: str,
@@ -594,7 +592,7 @@ _COUNT_ACTION = Prepared(
 
 
 async def _count_action(
-    session: AsyncSession, settings: Settings, key: str, window_seconds: int
+    session: Executor, settings: Settings, key: str, window_seconds: int
 ) -> tuple[int, int]:
     """Add one to ``key``'s count in the current fixed window; return (count, seconds left)."""
     now = datetime.now(UTC)
