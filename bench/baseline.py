@@ -11,7 +11,8 @@ service sends for the data itself:
   partial indexes), then the caller's votes on those ideas;
 - one idea: the row, then the caller's vote;
 - a vote: one transaction that locks the idea row ``FOR UPDATE``, reads the old vote,
-  inserts / updates / deletes it and moves the counters with ``UPDATE … RETURNING``;
+  inserts / updates / deletes it and moves the counters with ``UPDATE … RETURNING`` (the
+  service does the last three in one statement; this is the plain equivalent);
 - a new idea: ``INSERT … RETURNING``.
 
 The rule for which ideas a list shows is read from the product's list indexes when the

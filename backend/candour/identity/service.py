@@ -502,6 +502,8 @@ def role_for_session_column(for_write: bool) -> ColumnElement[str | None]:
         _accounts.c.token_version == bindparam("caller_token_version"),
     )
     if for_write:
+        # FOR KEY SHARE is enough: erasure locks the row FOR UPDATE before deleting it,
+        # which waits for every key-share holder; and it is the cheapest row lock to take.
         query = query.with_for_update(read=True, key_share=True)
     return query.scalar_subquery()
 
