@@ -4,6 +4,7 @@ pooled connection without a session commits, rolls back and goes back to the poo
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -96,3 +97,34 @@ async def test_a_pooled_connection_commits_or_rolls_back_and_returns_clean(
     assert await READ.fetch(after, {"key": "half"}) == []
     await after.finish(commit=True)
     assert await _keys(db) == {"kept"}
+
+
+async def test_a_connection_the_server_closed_is_replaced_not_handed_out(
+    engine: AsyncEngine, db: asyncpg.Connection
+) -> None:
+    first = PooledConnection(engine)
+    driver = await first.driver(begin=False)
+    pid = driver.get_server_pid()
+    await first.finish(commit=True)
+    await db.execute("SELECT pg_terminate_backend($1)", pid)  # a restart, a failover …
+    for _ in range(100):
+        if driver.is_closed():
+            break
+        await asyncio.sleep(0.01)
+    assert driver.is_closed()
+    # The dead connection is still in the pool; the next request must not get it.
+    after = PooledConnection(engine)
+    assert await READ.fetch(after, {"key": "x"}) == []
+    assert (await after.driver(begin=False)).get_server_pid() != pid
+    await after.finish(commit=True)
+    async with create_sessionmaker(engine)() as session:
+        assert await READ.fetch(session, {"key": "x"}) == []
+
+
+async def test_a_finished_connection_cannot_be_used_again(engine: AsyncEngine) -> None:
+    connection = PooledConnection(engine)
+    await READ.fetch(connection, {"key": "x"})
+    await connection.finish(commit=True)
+    with pytest.raises(RuntimeError, match="already gone back"):
+        await READ.fetch(connection, {"key": "x"})
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -2,7 +2,8 @@
 once, on Core tables rather than ORM entities.
 
 Each is a :class:`~candour.core.prepared.Prepared` with bound parameters, compiled once per
-process and run on the session's driver connection: the ORM's per-row identity map and
+process and run directly on the asyncpg connection (a request's pooled connection, or the
+one under its session): the ORM's per-row identity map and
 per-statement bookkeeping cost several times the SQL itself on these paths
 (``bench/README.md``). Rows are indexed by column name. Every row these return for the
 public carries ``is_mine`` computed in the database; the author's pseudonym itself is never
@@ -84,17 +85,34 @@ IDEA_ROW = (
     func.coalesce(ideas.c.author_pseudonym == bindparam("me"), False).label("is_mine"),
     _my_vote.c.value.label("my_vote"),
 )
+IDEA_FIELDS = tuple(str(c.key) for c in IDEA_ROW if c.key not in ("is_mine", "my_vote", "divided"))
+"""What a public idea is built from: the idea's own columns in :data:`IDEA_ROW`, less
+``divided`` (there for the "most divided" cursor only)."""
+
+
+PAGE_ROWS = (21, 51, 101)
+"""The row counts a page query asks for: a page of 20, 50 or 100 and one more, to know
+whether another page follows. Other page sizes fetch the next size up and drop the rest."""
+
+
+def idea_page(sort: IdeaSort, by_section: bool, after_cursor: bool, rows: int) -> Prepared:
+    """At least ``rows`` listed ideas (up to the next of :data:`PAGE_ROWS`) with the
+    caller's votes, for the caller to cut. Parameters: ``me``, ``conversation_id``;
+    ``section_id`` if ``by_section``; ``after_key`` and ``after_id`` (the last row of the
+    page before) if ``after_cursor``.
+
+    The row count is written into the SQL rather than bound: with ``LIMIT $n`` PostgreSQL
+    cannot cost a generic plan (it assumes a tenth of the table) and so plans the prepared
+    statement afresh on every execution, which tripled its CPU per page. A few fixed sizes
+    keep the statements few, so they stay in the driver's statement cache."""
+    size = next((n for n in PAGE_ROWS if n >= rows), None)
+    if size is None:
+        raise ValueError(f"a page of {rows} rows is more than {PAGE_ROWS[-1]}")
+    return _idea_page(sort, by_section, after_cursor, size)
 
 
 @functools.cache
-def idea_page(sort: IdeaSort, by_section: bool, after_cursor: bool, rows: int) -> Prepared:
-    """Up to ``rows`` listed ideas with the caller's votes. Parameters: ``me``,
-    ``conversation_id``; ``section_id`` if ``by_section``; ``after_key`` and ``after_id``
-    (the last row of the page before) if ``after_cursor``.
-
-    ``rows`` is written into the SQL rather than bound: with ``LIMIT $n`` PostgreSQL cannot
-    cost a generic plan (it assumes a tenth of the table) and so plans the prepared statement
-    afresh on every execution, which tripled its CPU per page."""
+def _idea_page(sort: IdeaSort, by_section: bool, after_cursor: bool, rows: int) -> Prepared:
     key = SORT_COLUMN[sort]
     query = (
         select(*IDEA_ROW)
@@ -156,7 +174,9 @@ def _vote(items: Table, votes: Table, item_key: str) -> ReturningUpdate[Any]:
         select(item_id, me, new).where(new != 0),
     )
     stored = stored.on_conflict_do_update(
-        index_elements=[item, voter], set_={"value": stored.excluded.value}
+        index_elements=[item, voter],
+        set_={"value": stored.excluded.value},
+        where=votes.c.value != stored.excluded.value,  # the same vote again writes nothing
     )
 
     before = select(previous.c.value).scalar_subquery()

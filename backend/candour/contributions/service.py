@@ -64,12 +64,6 @@ from candour.moderation.models import TargetKind
 
 _VOTE_VALUE = {VoteChoice.like: 1, VoteChoice.dislike: -1, VoteChoice.none: 0}
 _VOTE_NAME: dict[int, Literal["like", "dislike"]] = {1: "like", -1: "dislike"}
-_SORT_KEY = {
-    IdeaSort.newest: Idea.created_at,
-    IdeaSort.most_liked: Idea.like_count,
-    IdeaSort.most_discussed: Idea.comment_count,
-    IdeaSort.most_divided: Idea.divided,
-}
 
 
 class Context:
@@ -128,6 +122,8 @@ REASON_WORDS = {
 
 def moderation_note(moderation: str, reason: str | None, amended: bool = False) -> str | None:
     """The short public note where the facilitators changed a post."""
+    if moderation == Moderation.visible and not amended:
+        return None  # most posts: nothing to say
     note = _NOTES.get(Moderation(moderation))
     if note is None and amended:
         note = "Edited by the facilitators"
@@ -136,30 +132,9 @@ def moderation_note(moderation: str, reason: str | None, amended: bool = False) 
     return note
 
 
-IDEA_FIELDS = (
-    "id",
-    "conversation_id",
-    "section_id",
-    "status",
-    "moderation",
-    "moderation_reason",
-    "amended",
-    "source",
-    "title",
-    "body",
-    "created_at",
-    "edited_at",
-    "like_count",
-    "dislike_count",
-    "comment_count",
-    "origin_id",
-    "merged_into_id",
-)
-
-
 def _fields_of(idea: Idea) -> dict[str, Any]:
     """An ORM idea in the shape of a row of :mod:`queries`."""
-    return {name: getattr(idea, name) for name in IDEA_FIELDS}
+    return {name: getattr(idea, name) for name in queries.IDEA_FIELDS}
 
 
 def _is_mine(ctx: Context, row: Idea | Comment) -> bool:
@@ -174,7 +149,7 @@ def _text_shown(status: str, moderation: str, mine: bool) -> bool:
 
 
 def _idea_out(ctx: Context, idea: Mapping[str, Any], my_vote: int | None, mine: bool) -> IdeaOut:
-    """``idea`` has the :data:`IDEA_FIELDS`: a row of :mod:`queries` or :func:`_fields_of`."""
+    """``idea`` has the ``queries.IDEA_FIELDS``: a row of :mod:`queries` or :func:`_fields_of`."""
     status, moderation, amended = idea["status"], idea["moderation"], idea["amended"]
     visible = _text_shown(status, moderation, mine)
     return IdeaOut(
@@ -183,9 +158,7 @@ def _idea_out(ctx: Context, idea: Mapping[str, Any], my_vote: int | None, mine: 
         section_id=idea["section_id"],
         status=status,
         moderation=moderation,
-        moderation_note=None
-        if moderation == Moderation.visible and not amended
-        else moderation_note(moderation, idea["moderation_reason"], amended),
+        moderation_note=moderation_note(moderation, idea["moderation_reason"], amended),
         source=idea["source"],
         title=idea["title"] if visible else None,
         body=idea["body"] if visible else None,
@@ -290,7 +263,7 @@ async def list_ideas(
         params["after_key"] = datetime.fromisoformat(value) if sort is IdeaSort.newest else value
         params["after_id"] = uuid.UUID(last_id)
     page = queries.idea_page(sort, section_id is not None, cursor is not None, limit + 1)
-    rows = await page.fetch(session, params)
+    rows = (await page.fetch(session, params))[: limit + 1]
     if not rows and section_id is not None:
         # An empty page may mean a section of another conversation: say so, clearly.
         section = await queries.SECTION.fetch_one(

@@ -41,7 +41,9 @@ class Access:
     conversation: ConversationWindow
 
 
-def _statement(for_write: bool) -> Select[tuple[uuid.UUID, datetime, datetime, str, str, bool]]:
+def _statement(
+    for_write: bool,
+) -> Select[tuple[uuid.UUID, datetime, datetime, str, str | None, bool]]:
     role, takes_part = standing_columns(_conversations.c.id, for_write=for_write)
     return select(
         _conversations.c.id,

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, Table, func
+from sqlalchemy import MetaData, Table, event, func
 from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.types import DateTime
 
 from candour.core.errors import DomainError
@@ -70,7 +72,7 @@ def async_url(url: str) -> str:
 
 
 def create_engine(settings: Settings, database_url: str) -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         async_url(database_url),
         pool_size=settings.database_pool_size,
         # Overflow connections are closed as soon as they are returned, so under bursts every
@@ -80,7 +82,23 @@ def create_engine(settings: Settings, database_url: str) -> AsyncEngine:
         # recycled before servers or proxies drop them instead.
         pool_pre_ping=False,
         pool_recycle=1800,
+        # Errors and logs never carry statement parameters: they include pseudonyms.
+        hide_parameters=True,
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connections)
+    return engine
+
+
+def _refuse_closed_connections(
+    dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
+) -> None:
+    """A connection the server closed (a restart, a failover, an idle timeout) is replaced
+    at checkout instead of failing the request that gets it. Costs no round trip: asyncpg
+    knows once the socket has closed. Statements run directly on the driver
+    (``core/prepared.py``) bypass SQLAlchemy's own detection of dead connections."""
+    driver = record.driver_connection
+    if driver is None or driver.is_closed():
+        raise DisconnectionError("the server closed this connection")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -76,6 +76,10 @@ class Prepared:
             assert isinstance(self.statement, ClauseElement)
             compiled = self.statement.compile(dialect=dialect)
             assert isinstance(compiled, SQLCompiler)
+            # Parameters rendered at execution time (expanding IN lists, literal_execute)
+            # need SQLAlchemy's execution step, which this skips.
+            if compiled.post_compile_params:
+                raise ValueError("Prepared statements cannot have post-compile parameters")
             self._compiled = _Compiled(
                 dialect,
                 compiled,
@@ -118,36 +122,48 @@ class PooledConnection:
     """A connection from the engine's pool for one request that runs only :class:`Prepared`
     statements. Checked out by the first statement; a transaction is begun by the first
     statement that locks or writes; :meth:`finish` commits or rolls it back and returns the
-    connection, or discards it if it cannot be left clean."""
+    connection — or discards it if it is dead or cannot be left clean, since the pool knows
+    nothing of this transaction and would hand it on as it is."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self.dialect: Dialect = engine.dialect
         self._pooled: PoolProxiedConnection | None = None
         self._transaction: Any = None
+        self._finished = False
 
     async def driver(self, *, begin: bool) -> Any:
+        if self._finished:
+            raise RuntimeError("this request's connection has already gone back to the pool")
         if self._pooled is None:
             self._pooled = await self._engine.raw_connection()
         driver = self._pooled.driver_connection
+        assert driver is not None
         if begin and self._transaction is None:
-            self._transaction = driver.transaction()  # type: ignore[union-attr]
-            await self._transaction.start()
+            # READ COMMITTED, as SQLAlchemy begins its own: the vote relies on each
+            # statement seeing what committed before it started.
+            transaction = driver.transaction(isolation="read_committed")
+            await transaction.start()
+            self._transaction = transaction
         return driver
 
     async def finish(self, *, commit: bool) -> None:
+        self._finished = True
         pooled, transaction = self._pooled, self._transaction
         self._pooled = self._transaction = None
         if pooled is None:
             return
+        driver = pooled.driver_connection
         try:
             if transaction is not None:
                 await (transaction.commit() if commit else transaction.rollback())
         except BaseException:
-            # Never hand the pool a connection in an unknown state.
             await greenlet_spawn(pooled.invalidate)
             raise
-        await greenlet_spawn(pooled.close)
+        if driver is None or driver.is_closed() or driver.is_in_transaction():
+            await greenlet_spawn(pooled.invalidate)
+        else:
+            await greenlet_spawn(pooled.close)
 
 
 Executor = AsyncSession | PooledConnection

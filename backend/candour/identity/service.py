@@ -544,7 +544,11 @@ async def conversation_ids_of(session: AsyncSession, account_id: uuid.UUID) -> l
 
 
 async def assign_role(session: AsyncSession, *, email: str, role: Role) -> Account:
-    account = await session.scalar(select(Account).where(Account.email == normalise_email(email)))
+    # FOR UPDATE waits for the person's writes under way (they hold the row FOR KEY SHARE),
+    # so nothing authorised under the old role commits after the change.
+    account = await session.scalar(
+        select(Account).where(Account.email == normalise_email(email)).with_for_update()
+    )
     if account is None:
         raise NotFound("No account has that address; import it first.")
     if account.role != role.value:
@@ -604,11 +608,12 @@ async def _count_action(
     row = await _COUNT_ACTION.fetch_one(
         session, {"key_hash": key_hash, "window_start": window_start}
     )
-    count = row["count"] if row else 0
+    assert row is not None  # an upsert with RETURNING always returns its row
+    count = row["count"]
     retry_after = max(
         1, int((window_start + timedelta(seconds=window_seconds) - now).total_seconds())
     )
-    return int(count or 0), retry_after
+    return int(count), retry_after
 
 
 async def purge_stale_counters(session: AsyncSession, older_than: timedelta) -> int:
