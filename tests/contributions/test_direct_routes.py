@@ -76,19 +76,21 @@ async def test_a_role_change_waits_for_a_write_under_way(scene: Scene, app: Fast
     claims = decode_session_token(settings.jwt_secret.get_secret_value(), token)
     under_way = PooledConnection(app.state.engine)
     pending = PendingCaller(claims=claims, for_write=True, settings=settings)
-    await access_to(under_way, pending, scene.conversation_id, Role.participant)
-
     admin = await make_person(app, role="admin")
     async with new_client(app) as admin_client:
         headers = await sign_in(admin_client, admin)
-        change = asyncio.create_task(
-            admin_client.put(
-                "/api/admin/roles",
-                json={"email": scene.alice.email, "role": "facilitator"},
-                headers=headers,
+        try:
+            await access_to(under_way, pending, scene.conversation_id, Role.participant)
+            change = asyncio.create_task(
+                admin_client.put(
+                    "/api/admin/roles",
+                    json={"email": scene.alice.email, "role": "facilitator"},
+                    headers=headers,
+                )
             )
-        )
-        await asyncio.sleep(0.5)
-        assert not change.done()
-        await under_way.finish(commit=True)
+            await asyncio.sleep(0.5)
+            waited = not change.done()
+        finally:
+            await under_way.finish(commit=True)  # release the lock whatever happened
+        assert waited, "the role changed while a write was under way"
         assert (await asyncio.wait_for(change, 10)).status_code == 200
