@@ -53,7 +53,9 @@ class Source(StrEnum):
 
 
 # What the public lists show: published by its author and not held, hidden or removed.
-_PUBLISHED = text("status = 'published' AND moderation = 'visible'")
+# Literals, not parameters, wherever it is used: the planner matches them to the partial
+# list indexes below, even in a generic plan of a prepared statement.
+LISTED = text("status = 'published' AND moderation = 'visible'")
 _MODERATION_KNOWN = "moderation IN ('visible', 'held', 'hidden', 'removed', 'merged')"
 _REASON_KNOWN = "moderation_reason IN ('safeguarding', 'abusive', 'personal', 'other')"
 _IDEA_SEARCH = (
@@ -70,7 +72,7 @@ def _list_indexes(table: str, scope: str) -> list[Index]:
             scope,
             text(f"{key} DESC"),
             text("id DESC"),
-            postgresql_where=_PUBLISHED,
+            postgresql_where=LISTED,
         )
         for name, key in (
             ("newest", "created_at"),

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.sql.dml import ReturningUpdate
 
-from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote
+from candour.contributions.models import LISTED, Comment, CommentVote, Idea, IdeaVote
 from candour.contributions.schemas import IdeaSort
 from candour.conversations.models import Section
 from candour.core.database import table_of
@@ -45,12 +45,6 @@ comments = table_of(Comment)
 idea_votes = table_of(IdeaVote)
 comment_votes = table_of(CommentVote)
 
-# Literals, not bound parameters: the planner matches them to the partial list indexes
-# even in a generic plan of the prepared statement.
-LISTED = and_(
-    ideas.c.status == literal_column("'published'"),
-    ideas.c.moderation == literal_column("'visible'"),
-)
 SORT_COLUMN = {
     IdeaSort.newest: ideas.c.created_at,
     IdeaSort.most_liked: ideas.c.like_count,

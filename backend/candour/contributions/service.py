@@ -51,7 +51,6 @@ from candour.contributions.schemas import (
     VoteChoice,
 )
 from candour.conversations import service as conversations
-from candour.conversations.models import Section
 from candour.conversations.service import Window
 from candour.core.errors import FieldProblem
 from candour.core.pagination import decode_cursor, encode_cursor
@@ -266,11 +265,7 @@ async def list_ideas(
     rows = (await page.fetch(session, params))[: limit + 1]
     if not rows and section_id is not None:
         # An empty page may mean a section of another conversation: say so, clearly.
-        section = await queries.SECTION.fetch_one(
-            session, {"section_id": section_id, "conversation_id": ctx.conversation.id}
-        )
-        if section is None:
-            raise _unknown_section()
+        await _require_section(session, ctx, section_id)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -287,20 +282,18 @@ async def list_ideas(
     return IdeaPage(items=items, next_cursor=next_cursor)
 
 
-async def _section_of(session: AsyncSession, ctx: Context, section_id: uuid.UUID) -> Section:
-    section = await session.get(Section, section_id)
-    if section is None or section.conversation_id != ctx.conversation.id:
-        raise _unknown_section()
-    return section
-
-
-def _unknown_section() -> UnknownSection:
-    return UnknownSection(
-        "There is no such section in this conversation.",
-        errors=[
-            FieldProblem(field="section_id", message="unknown section", code="unknown_section")
-        ],
+async def _require_section(session: Executor, ctx: Context, section_id: uuid.UUID) -> None:
+    """422 ``unknown_section`` unless the section is one of this conversation's."""
+    section = await queries.SECTION.fetch_one(
+        session, {"section_id": section_id, "conversation_id": ctx.conversation.id}
     )
+    if section is None:
+        raise UnknownSection(
+            "There is no such section in this conversation.",
+            errors=[
+                FieldProblem(field="section_id", message="unknown section", code="unknown_section")
+            ],
+        )
 
 
 async def _idea(
@@ -387,7 +380,7 @@ async def search_contributions(
         )
     )
     if section_id is not None:
-        await _section_of(session, ctx, section_id)
+        await _require_section(session, ctx, section_id)
         ideas = ideas.where(Idea.section_id == section_id)
         comments = comments.where(Idea.section_id == section_id)
     hits = ideas.union_all(comments).subquery()
@@ -469,7 +462,7 @@ async def create_idea(
 ) -> tuple[IdeaOut, bool]:
     """Post an idea; with an idempotency key, a retry returns the first idea (created=False)."""
     await _require_writer(session, ctx, RateLimitedAction.post)
-    await _section_of(session, ctx, data.section_id)
+    await _require_section(session, ctx, data.section_id)
     values = {
         "id": uuid.uuid4(),
         "conversation_id": ctx.conversation.id,

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, select
 
 from candour.conversations.models import Conversation
-from candour.conversations.service import STAFF_ROLES
+from candour.conversations.service import NO_SUCH_CONVERSATION, STAFF_ROLES
 from candour.core.database import table_of
 from candour.core.errors import NotFound, PermissionDenied
 from candour.core.prepared import Executor, Prepared
@@ -55,13 +55,10 @@ def _statement(
     ).where(_conversations.c.id == bindparam("conversation_id"))
 
 
-# Built once: SQLAlchemy memoises a statement's cache key, so reusing the object skips
-# rebuilding and re-hashing it on every request.
 _ACCESS = {
     for_write: Prepared(_statement(for_write), in_transaction=for_write)
     for for_write in (False, True)
 }
-NO_SUCH_CONVERSATION = "No such conversation, or you are not taking part in it."
 
 
 async def access_to(

@@ -32,6 +32,7 @@ from candour.core.settings import Settings
 from candour.identity import Caller, Role
 
 STAFF_ROLES = {Role.facilitator, Role.sponsor, Role.admin}
+NO_SUCH_CONVERSATION = "No such conversation, or you are not taking part in it."
 DEFAULT_PAGE_TITLES = {
     PageKind.faq: "Frequently asked questions",
     PageKind.privacy: "Privacy notice",
@@ -113,7 +114,7 @@ async def get_conversation(
         query = query.with_for_update()
     conversation = await session.scalar(query)
     if conversation is None:
-        raise NotFound("No such conversation, or you are not taking part in it.")
+        raise NotFound(NO_SUCH_CONVERSATION)
     return conversation
 
 

@@ -8,7 +8,8 @@ reaches the client as an error instead of vanishing after a 200.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
@@ -105,19 +106,33 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+@asynccontextmanager
+async def _ending_with_the_request(
+    finish: Callable[[bool], Awaitable[None]],
+) -> AsyncIterator[None]:
+    """Commit when the path operation returns (``finish(True)``), roll back when it raises —
+    except for a ``DomainError`` whose bookkeeping must stay (``keeps_changes``)."""
+    try:
+        yield
+    except DomainError as error:
+        await finish(error.keeps_changes)
+        raise
+    except BaseException:
+        await finish(False)
+        raise
+    else:
+        await finish(True)
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
-        try:
+
+        async def finish(commit: bool) -> None:
+            await (session.commit() if commit else session.rollback())
+
+        async with _ending_with_the_request(finish):
             yield session
-        except DomainError as error:
-            await (session.commit() if error.keeps_changes else session.rollback())
-            raise
-        except BaseException:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
 
 
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
@@ -127,16 +142,12 @@ async def _request_connection(request: Request) -> AsyncIterator[PooledConnectio
     """For the few routes that run only :class:`~candour.core.prepared.Prepared` statements:
     the same commit-before-response rules as :func:`_request_session`, without a session."""
     connection = PooledConnection(request.app.state.engine)
-    try:
+
+    async def finish(commit: bool) -> None:
+        await connection.finish(commit=commit)
+
+    async with _ending_with_the_request(finish):
         yield connection
-    except DomainError as error:
-        await connection.finish(commit=error.keeps_changes)
-        raise
-    except BaseException:
-        await connection.finish(commit=False)
-        raise
-    else:
-        await connection.finish(commit=True)
 
 
 ConnectionDep = Annotated[PooledConnection, Depends(_request_connection, scope="function")]

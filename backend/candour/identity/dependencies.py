@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -20,7 +20,7 @@ from candour.core.prepared import Executor
 from candour.core.security import InvalidSessionToken, SessionClaims, decode_session_token
 from candour.core.settings import Settings, SettingsDep
 from candour.identity import service
-from candour.identity.models import Membership, Role
+from candour.identity.models import Role
 from candour.identity.pseudonyms import pseudonym_for
 
 SESSION_COOKIE = "candour_session"
@@ -79,14 +79,7 @@ class Caller:
         """Does the caller take part in this conversation? As SQL to add to another query,
         so the check costs no round trip of its own (the account stays a bound parameter
         inside identity's own table)."""
-        return (
-            select(Membership.account_id)
-            .where(
-                Membership.account_id == self._account_id,
-                Membership.conversation_id == conversation_id,
-            )
-            .exists()
-        )
+        return service.takes_part_column(conversation_id, self._account_id)
 
     async def spend(self, session: Executor, action: RateLimitedAction) -> None:
         """Count one rate-limited action by this person; 429 ``rate_limited`` past the limit."""

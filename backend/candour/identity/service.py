@@ -21,6 +21,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ColumnElement, bindparam, column, delete, exists, func, select, table, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import BindParameter
 
 from candour.core.database import table_of
 from candour.core.errors import FieldProblem, NotFound
@@ -508,9 +510,16 @@ def role_for_session_column(for_write: bool) -> ColumnElement[str | None]:
     return query.scalar_subquery()
 
 
-def takes_part_column(conversation_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+def takes_part_column(
+    conversation_id: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID],
+    account_id: uuid.UUID | BindParameter[uuid.UUID] | None = None,
+) -> ColumnElement[bool]:
+    """Does the account (by default the bound parameter ``caller_account_id``) take part
+    in ``conversation_id``? As SQL to add to another query."""
+    if account_id is None:
+        account_id = bindparam("caller_account_id")
     return exists().where(
-        _memberships.c.account_id == bindparam("caller_account_id"),
+        _memberships.c.account_id == account_id,
         _memberships.c.conversation_id == conversation_id,
     )
 
