@@ -1,4 +1,4 @@
-"""Settings refuse to start a production deployment with the published development secrets."""
+"""Settings refuse the published development secrets anywhere but the embedded database."""
 
 from __future__ import annotations
 
@@ -36,7 +36,34 @@ def test_production_needs_a_database_and_smtp() -> None:
         Settings(**{**PRODUCTION, "smtp_host": None})
 
 
+@pytest.mark.parametrize("environment", [None, Environment.development])
+@pytest.mark.parametrize("key", ["jwt_secret", "pseudonym_key", "relay_key"])
+def test_an_external_database_refuses_the_published_secrets(
+    monkeypatch: pytest.MonkeyPatch, environment: Environment | None, key: str
+) -> None:
+    """CANDOUR_ENVIRONMENT unset (or development) must not mean "trust the public secrets"."""
+    monkeypatch.delenv("CANDOUR_ENVIRONMENT", raising=False)
+    private = {k: v for k, v in PRODUCTION.items() if k.endswith(("secret", "key"))}
+    chosen = {} if environment is None else {"environment": environment}
+    published = Settings.model_fields[key].default.get_secret_value()
+    with pytest.raises(ValidationError, match=key.upper()):
+        Settings(database_url="postgresql://db/candour", **chosen, **{**private, key: published})
+    # The same database with private secrets starts.
+    assert Settings(database_url="postgresql://db/candour", **chosen, **private).database_url
+
+
+def test_the_published_secrets_stay_usable_where_they_are_meant_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CANDOUR_ENVIRONMENT", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert Settings().database_url is None  # the embedded development database
+    test_db = Settings(environment=Environment.test, database_url="postgresql://db/scratch")
+    assert test_db.environment == Environment.test
+
+
 def test_lists_come_from_comma_separated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("CANDOUR_CORS_ORIGINS", "https://a.example, https://b.example")
     monkeypatch.setenv("CANDOUR_ALLOWED_EMAIL_DOMAINS", "Trust.example")
     settings = Settings()

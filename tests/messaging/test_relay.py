@@ -8,6 +8,8 @@ from datetime import datetime
 import pytest
 from fastapi import FastAPI
 
+from candour.core.security import hash_client_key
+from candour.identity.service import account_throttle_key
 from tests.identity.test_invitation_journey import deliver_all
 from tests.moderation.conftest import Desk
 from tests.support.factories import new_client, sign_in
@@ -154,3 +156,52 @@ async def test_erasing_an_author_with_an_open_thread(app: FastAPI, desk: Desk, d
         )
         == 0
     )
+
+
+async def test_erasure_leaves_no_counter_of_the_person(app: FastAPI, desk: Desk, db) -> None:
+    """Every kind of counter Alice's actions make — posting, voting, reporting, replying to
+    the relay, asking for a sign-in link, a failed sign-in — goes with her account. Her
+    rate-limit counters are found by what her actions changed, not by recomputing their
+    keys, so a new kind of counter that erasure forgets fails here."""
+    a = desk.activity
+    thread = await _message(desk, a.alice_idea)
+    counters = "SELECT key_hash, window_start, count FROM action_counters"
+    before = set(map(tuple, await db.fetch(counters)))
+    async with new_client(app) as alice:
+        headers = await sign_in(alice, a.alice)
+        acted = [
+            await alice.post(
+                f"{a.base}/ideas/{a.bob_idea}/comments", json={"body": "One more"}, headers=headers
+            ),
+            await alice.put(
+                f"{a.base}/ideas/{a.bob_idea}/vote", json={"vote": "dislike"}, headers=headers
+            ),
+            await alice.post(
+                f"{a.base}/reports",
+                json={"target_kind": "idea", "target_id": a.bob_idea, "category": "other"},
+                headers=headers,
+            ),
+            await alice.post(
+                f"/api/me/messages/{thread['id']}/replies", json={"body": "Sure"}, headers=headers
+            ),
+            await alice.post("/api/auth/sign-in-link", json={"email": a.alice.email}),
+        ]
+        assert [r.status_code for r in acted] == [201, 200, 202, 201, 202], [r.text for r in acted]
+        wrong = await alice.post(
+            "/api/auth/login", json={"email": a.alice.email, "password": "not her password"}
+        )
+        assert wrong.status_code == 401
+        hers = {row[0] for row in set(map(tuple, await db.fetch(counters))) - before}
+        assert len(hers) == 5, "one counter per kind of action"
+        secret = app.state.settings.jwt_secret.get_secret_value()
+        her_failures = hash_client_key(secret, account_throttle_key(a.alice.email))
+        failures = "SELECT count(*) FROM sign_in_failures WHERE key_hash = $1"
+        assert await db.fetchval(failures, her_failures) == 1
+        erased = await alice.post(
+            "/api/me/erase", json={"posts": "keep", "confirm": True}, headers=headers
+        )
+        assert erased.status_code == 200, erased.text
+    left = {row[0] for row in await db.fetch(counters)}
+    assert not hers & left, "a counter still names the erased person"
+    assert {row[0] for row in before} - hers <= left, "other people's counters stay"
+    assert await db.fetchval(failures, her_failures) == 0

@@ -88,6 +88,10 @@ async def test_an_admin_erases_someone_who_asked_by_email(
     )
     assert erased.status_code == 200
     assert erased.json()["conversations"] == 1
+    assert erased.json()["detail"] == (
+        "Their account and everything that linked them to their posts are gone. "
+        "Their posts and votes were withdrawn."
+    )
     again = await client.post(
         "/api/admin/participants/erase",
         json={"email": activity.alice.email, "posts": "keep"},

@@ -52,6 +52,15 @@ class Source(StrEnum):
     paper = "paper"
 
 
+def text_is_shown(status: str, moderation: str, *, mine: bool) -> bool:
+    """Whose eyes a post's words may reach: published and visible to everyone; held (waiting
+    for approval) to its own author only; withdrawn, hidden, removed or merged to nobody.
+    The one rule for every place that shows text — the API, exports, the relay."""
+    return status == Status.published and (
+        moderation == Moderation.visible or (moderation == Moderation.held and mine)
+    )
+
+
 # What the public lists show: published by its author and not held, hidden or removed.
 # Literals, not parameters, wherever it is used: the planner matches them to the partial
 # list indexes below, even in a generic plan of a prepared statement.

@@ -33,6 +33,7 @@ from candour.contributions.models import (
     ReasonCategory,
     Source,
     Status,
+    text_is_shown,
 )
 from candour.contributions.schemas import (
     CommentCreate,
@@ -140,17 +141,10 @@ def _is_mine(ctx: Context, row: Idea | Comment) -> bool:
     return row.author_pseudonym is not None and row.author_pseudonym == ctx.pseudonym
 
 
-def _text_shown(status: str, moderation: str, mine: bool) -> bool:
-    """Published and visible; a held post only to its own author."""
-    return status == Status.published and (
-        moderation == Moderation.visible or (moderation == Moderation.held and mine)
-    )
-
-
 def _idea_out(ctx: Context, idea: Mapping[str, Any], my_vote: int | None, mine: bool) -> IdeaOut:
     """``idea`` has the ``queries.IDEA_FIELDS``: a row of :mod:`queries` or :func:`_fields_of`."""
     status, moderation, amended = idea["status"], idea["moderation"], idea["amended"]
-    visible = _text_shown(status, moderation, mine)
+    visible = text_is_shown(status, moderation, mine=mine)
     return IdeaOut(
         id=idea["id"],
         conversation_id=idea["conversation_id"],
@@ -176,7 +170,7 @@ def _idea_out(ctx: Context, idea: Mapping[str, Any], my_vote: int | None, mine: 
 
 def _comment_out(ctx: Context, comment: Comment, my_vote: int | None) -> CommentOut:
     mine = _is_mine(ctx, comment)
-    visible = _text_shown(comment.status, comment.moderation, mine)
+    visible = text_is_shown(comment.status, comment.moderation, mine=mine)
     return CommentOut(
         id=comment.id,
         conversation_id=comment.conversation_id,

@@ -1,8 +1,10 @@
 """One typed settings object, read from the environment (prefix ``CANDOUR_``) and ``.env``.
 
-Every variable is documented in ``.env.example``. Outside development and test the
-validators refuse to start with the default secrets, because a deployment that kept them
-would let anyone who read this repository forge sessions and de-anonymise posts.
+Every variable is documented in ``.env.example``. The published development secrets are
+accepted only with the embedded database (or an explicit ``test`` environment): a
+deployment that kept them would let anyone who read this repository forge sessions and
+de-anonymise posts, so the validator fails closed rather than trusting an unset
+``CANDOUR_ENVIRONMENT``.
 """
 
 from __future__ import annotations
@@ -107,13 +109,19 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_default_secrets_outside_development(self) -> Settings:
+    def _refuse_published_secrets(self) -> Settings:
+        """Fail closed: the published secrets are for the embedded development database only.
+
+        Anything that reaches a real database (``DATABASE_URL``) must bring its own secrets,
+        whatever ``CANDOUR_ENVIRONMENT`` says, unless it says ``test`` on purpose (the test
+        suite's and the benchmark's throwaway databases).
+        """
+        secrets = {
+            "CANDOUR_JWT_SECRET": self.jwt_secret,
+            "CANDOUR_PSEUDONYM_KEY": self.pseudonym_key,
+            "CANDOUR_RELAY_KEY": self.relay_key,
+        }
         if self.environment == Environment.production:
-            secrets = {
-                "CANDOUR_JWT_SECRET": self.jwt_secret,
-                "CANDOUR_PSEUDONYM_KEY": self.pseudonym_key,
-                "CANDOUR_RELAY_KEY": self.relay_key,
-            }
             for name, secret in secrets.items():
                 value = secret.get_secret_value()
                 if value in _DEVELOPMENT_SECRETS or len(value) < 32:
@@ -125,6 +133,18 @@ class Settings(BaseSettings):
                 raise ValueError("DATABASE_URL must be set in production")
             if self.smtp_host is None:
                 raise ValueError("CANDOUR_SMTP_HOST must be set in production")
+        elif self.database_url is not None and self.environment != Environment.test:
+            published = [
+                n for n, s in secrets.items() if s.get_secret_value() in _DEVELOPMENT_SECRETS
+            ]
+            if published:
+                raise ValueError(
+                    f"{', '.join(published)} still hold the published development values, "
+                    "which are only allowed with the embedded database: with DATABASE_URL "
+                    "set, give each a private random value of at least 32 characters "
+                    "(see .env.example), or set CANDOUR_ENVIRONMENT=test for a throwaway "
+                    "test database"
+                )
         return self
 
     @property

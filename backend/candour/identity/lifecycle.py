@@ -14,10 +14,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.security import hash_client_key
 from candour.core.settings import Settings
-from candour.identity.dependencies import Caller
-from candour.identity.models import Account, ActionCounter, AuthorLink, Membership, Role
+from candour.identity.dependencies import Caller, RateLimitedAction
+from candour.identity.models import (
+    Account,
+    ActionCounter,
+    AuthorLink,
+    Membership,
+    Role,
+    SignInFailure,
+)
 from candour.identity.pseudonyms import pseudonym_for
-from candour.identity.service import normalise_email
+from candour.identity.service import (
+    account_throttle_key,
+    allowance_key,
+    normalise_email,
+    sign_in_link_key,
+)
 from candour.mail import service as mail
 
 
@@ -81,16 +93,24 @@ async def erase_person(session: AsyncSession, settings: Settings, person: Person
 async def _forget_accounts(
     session: AsyncSession, settings: Settings, accounts: list[Account]
 ) -> int:
-    """Delete accounts (memberships and sign-in links cascade), their counters and mail."""
+    """Delete accounts (memberships and sign-in links cascade), their counters, failed
+    sign-ins and mail."""
     if not accounts:
         return 0
     secret = settings.jwt_secret.get_secret_value()
+    # Every counter that could name them: one per rate-limited action (from the enum, so a
+    # new action cannot be forgotten), sign-in links asked for, and failed sign-ins.
     counter_keys = [
         hash_client_key(secret, key)
         for account in accounts
-        for key in (f"post:{account.id}", f"vote:{account.id}", f"sign-in-link:{account.email}")
+        for key in (
+            *(allowance_key(action, account.id) for action in RateLimitedAction),
+            sign_in_link_key(account.email),
+        )
     ]
     await session.execute(delete(ActionCounter).where(ActionCounter.key_hash.in_(counter_keys)))
+    failure_keys = [hash_client_key(secret, account_throttle_key(a.email)) for a in accounts]
+    await session.execute(delete(SignInFailure).where(SignInFailure.key_hash.in_(failure_keys)))
     mails = await mail.forget_recipients(session, [a.email for a in accounts])
     await session.execute(delete(Account).where(Account.id.in_([a.id for a in accounts])))
     return mails

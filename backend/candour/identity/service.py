@@ -350,7 +350,7 @@ async def request_sign_in_link(session: AsyncSession, settings: Settings, email:
     flood someone's mailbox.
     """
     email = normalise_email(email)
-    sent, _ = await _count_action(session, settings, f"sign-in-link:{email}", 3600)
+    sent, _ = await _count_action(session, settings, sign_in_link_key(email), 3600)
     if sent > LINKS_PER_ADDRESS_PER_HOUR:
         return
     account = await session.scalar(select(Account).where(Account.email == email))
@@ -429,7 +429,10 @@ async def change_password(
 def _throttle_keys(settings: Settings, email: str, client: str) -> list[tuple[str, int]]:
     secret = settings.jwt_secret.get_secret_value()
     return [
-        (hash_client_key(secret, "account:" + email), settings.throttle_max_failures_per_account),
+        (
+            hash_client_key(secret, account_throttle_key(email)),
+            settings.throttle_max_failures_per_account,
+        ),
         (hash_client_key(secret, "client:" + client), settings.throttle_max_failures_per_client),
     ]
 
@@ -571,6 +574,19 @@ async def assign_role(session: AsyncSession, *, email: str, role: Role) -> Accou
     return account
 
 
+def allowance_key(action: str, account_id: uuid.UUID) -> str:
+    """The counter of one person's rate-limited action (before hashing)."""
+    return f"{action}:{account_id}"
+
+
+def sign_in_link_key(email: str) -> str:
+    return f"sign-in-link:{email}"
+
+
+def account_throttle_key(email: str) -> str:
+    return f"account:{email}"
+
+
 async def spend_allowance(
     session: Executor,
     settings: Settings,
@@ -583,7 +599,7 @@ async def spend_allowance(
 
     Runs in the caller's transaction: a refused request rolls its own count back."""
     count, retry_after = await _count_action(
-        session, settings, f"{action}:{account_id}", window_seconds
+        session, settings, allowance_key(action, account_id), window_seconds
     )
     if count > limit:
         raise RateLimited(

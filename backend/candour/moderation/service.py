@@ -5,8 +5,6 @@ never changes without its record, and the record never exists without the change
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +24,7 @@ from candour.contributions.models import (
 from candour.contributions.service import REASON_WORDS
 from candour.conversations import service as conversations
 from candour.conversations.models import Conversation, Section
+from candour.core.csvfiles import csv_text
 from candour.core.errors import FieldProblem, InvalidInput
 from candour.core.settings import Settings
 from candour.identity import AuthorUnreachable, Caller, RateLimitedAction
@@ -412,22 +411,29 @@ AUDIT_COLUMNS = [
 
 
 def audit_csv(entries: list[AuditEntryOut]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(AUDIT_COLUMNS)
-    for e in entries:
-        target = [e.target_kind or "", e.target_id or "", e.reason_category or ""]
-        row = [
-            e.at.isoformat(),
-            e.actor,
-            e.action,
-            *target,
-            e.reason,
-            _json(e.before),
-            _json(e.after),
-        ]
-        writer.writerow(row)
-    return buffer.getvalue()
+    return csv_text(
+        AUDIT_COLUMNS,
+        (
+            dict(
+                zip(
+                    AUDIT_COLUMNS,
+                    [
+                        e.at.isoformat(),
+                        e.actor,
+                        e.action,
+                        e.target_kind,
+                        e.target_id,
+                        e.reason_category,
+                        e.reason,
+                        _json(e.before),
+                        _json(e.after),
+                    ],
+                    strict=True,
+                )
+            )
+            for e in entries
+        ),
+    )
 
 
 def _json(value: dict[str, Any] | None) -> str:

@@ -65,13 +65,24 @@ class RetentionStatus(ResponseBody):
     conversations: list[ConversationRetention]
 
 
+_HIDDEN_TEXT = (
+    "Empty when the text is no longer shown in the conversation: withdrawn by its author, "
+    "or hidden, removed or merged by the facilitators (someone else's held post too) — the "
+    "same rule as the conversation's own pages."
+)
+
+
 class ExportedIdea(ResponseBody):
     id: uuid.UUID
     conversation_id: uuid.UUID
     section: str
-    title: str
-    body: str
-    status: str
+    title: str | None = Field(description=_HIDDEN_TEXT)
+    body: str | None = Field(description=_HIDDEN_TEXT)
+    status: str = Field(description="`published` or `withdrawn` (by you).")
+    moderation: str = Field(
+        description="What the facilitators decided: `visible`, `held`, `hidden`, `removed` "
+        "or `merged`."
+    )
     created_at: datetime
     like_count: int
     dislike_count: int
@@ -82,10 +93,14 @@ class ExportedComment(ResponseBody):
     id: uuid.UUID
     conversation_id: uuid.UUID
     idea_id: uuid.UUID
-    idea_title: str
+    idea_title: str | None = Field(description=_HIDDEN_TEXT)
     parent_id: uuid.UUID | None
-    body: str
-    status: str
+    body: str | None = Field(description=_HIDDEN_TEXT)
+    status: str = Field(description="`published` or `withdrawn` (by you).")
+    moderation: str = Field(
+        description="What the facilitators decided: `visible`, `held`, `hidden`, `removed` "
+        "or `merged`."
+    )
     created_at: datetime
 
 
@@ -93,7 +108,9 @@ class ExportedVote(ResponseBody):
     conversation_id: uuid.UUID
     kind: str = Field(description="`idea` or `comment`.")
     item_id: uuid.UUID
-    item_text: str = Field(description="The idea's title, or the comment's text.")
+    item_text: str | None = Field(
+        description="The idea's title, or the comment's text. " + _HIDDEN_TEXT
+    )
     vote: str
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -13,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from candour import identity
 from candour.contributions.lifecycle import withdraw_everything_by
-from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote
+from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote, text_is_shown
 from candour.conversations.models import Conversation, Section
+from candour.core.csvfiles import csv_text
 from candour.core.errors import InvalidInput, NotFound
 from candour.core.settings import Settings
 from candour.core.time import coarsen
@@ -44,21 +44,38 @@ class ErasureNotConfirmed(InvalidInput):
 # --- erasure -----------------------------------------------------------------------------
 
 
-async def _erase(
-    session: AsyncSession, settings: Settings, person: identity.Person, posts: PostsChoice
-) -> Erased:
-    if posts == PostsChoice.withdraw:
-        await withdraw_everything_by(session, list(person.pseudonyms.values()))
-    await cases.forget_authors(session, list(person.pseudonyms.values()))
-    await identity.erase_person(session, settings, person)
+def _erased_detail(posts: PostsChoice, *, by_admin: bool) -> str:
+    """What erasure did, told to the person themselves or to the admin who acted for them."""
     kept = (
         "stay, anonymous, and can no longer be changed"
         if posts == PostsChoice.keep
         else "were withdrawn"
     )
+    if by_admin:
+        return (
+            "Their account and everything that linked them to their posts are gone. "
+            f"Their posts and votes {kept}."
+        )
+    return (
+        "Your account and everything that linked you to your posts are gone. "
+        f"Your posts and votes {kept}."
+    )
+
+
+async def _erase(
+    session: AsyncSession,
+    settings: Settings,
+    person: identity.Person,
+    posts: PostsChoice,
+    *,
+    by_admin: bool,
+) -> Erased:
+    if posts == PostsChoice.withdraw:
+        await withdraw_everything_by(session, list(person.pseudonyms.values()))
+    await cases.forget_authors(session, list(person.pseudonyms.values()))
+    await identity.erase_person(session, settings, person)
     return Erased(
-        detail="Your account and everything that linked you to your posts are gone. "
-        f"Your posts and votes {kept}.",
+        detail=_erased_detail(posts, by_admin=by_admin),
         posts=posts,
         conversations=len(person.pseudonyms),
     )
@@ -72,7 +89,7 @@ async def erase_me(
     person = await identity.person_of_caller(session, settings, caller)
     if person is None:
         raise NotFound("There is no account to erase.")
-    return await _erase(session, settings, person, posts)
+    return await _erase(session, settings, person, posts, by_admin=False)
 
 
 async def erase_participant(
@@ -82,10 +99,7 @@ async def erase_participant(
     person = await identity.person_by_email(session, settings, email)
     if person is None:
         raise NotFound("No account has that address (perhaps it was erased already).")
-    erased = await _erase(session, settings, person, posts)
-    return erased.model_copy(
-        update={"detail": erased.detail.replace("Your", "Their").replace("you", "them")}
-    )
+    return await _erase(session, settings, person, posts, by_admin=True)
 
 
 # --- retention ---------------------------------------------------------------------------
@@ -187,9 +201,18 @@ async def retention_status(session: AsyncSession, settings: Settings) -> Retenti
 
 
 async def export_my_data(session: AsyncSession, settings: Settings, caller: Caller) -> MyDataExport:
-    """Everything the caller posted and voted, found by recomputing their pseudonyms."""
+    """Everything the caller posted and voted, found by recomputing their pseudonyms.
+
+    Text is shown by the same rule as everywhere else (``text_is_shown``): the caller's own
+    words while they are published (held ones too), other people's only while they are
+    published and visible — the export must not bring back what was withdrawn, hidden or
+    removed."""
     granularity = settings.public_time_granularity_seconds
     pseudonyms = [caller.pseudonym_in(cid) for cid in await caller.conversation_ids(session)]
+
+    def shown(text: str, status: str, moderation: str, author: bytes | None) -> str | None:
+        return text if text_is_shown(status, moderation, mine=author in pseudonyms) else None
+
     ideas = (
         await session.execute(
             select(Idea, Section.title)
@@ -200,23 +223,39 @@ async def export_my_data(session: AsyncSession, settings: Settings, caller: Call
     ).all()
     comments = (
         await session.execute(
-            select(Comment, Idea.title)
+            select(Comment, Idea.title, Idea.status, Idea.moderation, Idea.author_pseudonym)
             .join(Idea, Idea.id == Comment.idea_id)
             .where(Comment.author_pseudonym.in_(pseudonyms))
             .order_by(Comment.created_at, Comment.id)
         )
     ).all()
-    idea_votes = (
+    voted_on = (
         await session.execute(
-            select(Idea.conversation_id, Idea.id, Idea.title, IdeaVote.value)
+            select(
+                Idea.conversation_id,
+                Idea.id,
+                Idea.title,
+                Idea.status,
+                Idea.moderation,
+                Idea.author_pseudonym,
+                IdeaVote.value,
+            )
             .join(IdeaVote, IdeaVote.idea_id == Idea.id)
             .where(IdeaVote.voter_pseudonym.in_(pseudonyms))
             .order_by(Idea.id)
         )
     ).all()
-    comment_votes = (
+    comments_voted_on = (
         await session.execute(
-            select(Comment.conversation_id, Comment.id, Comment.body, CommentVote.value)
+            select(
+                Comment.conversation_id,
+                Comment.id,
+                Comment.body,
+                Comment.status,
+                Comment.moderation,
+                Comment.author_pseudonym,
+                CommentVote.value,
+            )
             .join(CommentVote, CommentVote.comment_id == Comment.id)
             .where(CommentVote.voter_pseudonym.in_(pseudonyms))
             .order_by(Comment.id)
@@ -231,9 +270,10 @@ async def export_my_data(session: AsyncSession, settings: Settings, caller: Call
                 id=i.id,
                 conversation_id=i.conversation_id,
                 section=section,
-                title=i.title,
-                body=i.body,
+                title=shown(i.title, i.status, i.moderation, i.author_pseudonym),
+                body=shown(i.body, i.status, i.moderation, i.author_pseudonym),
                 status=i.status,
+                moderation=i.moderation,
                 created_at=coarsen(i.created_at, granularity),
                 like_count=i.like_count,
                 dislike_count=i.dislike_count,
@@ -246,24 +286,25 @@ async def export_my_data(session: AsyncSession, settings: Settings, caller: Call
                 id=c.id,
                 conversation_id=c.conversation_id,
                 idea_id=c.idea_id,
-                idea_title=idea_title,
+                idea_title=shown(idea_title, idea_status, idea_moderation, idea_author),
                 parent_id=c.parent_id,
-                body=c.body,
+                body=shown(c.body, c.status, c.moderation, c.author_pseudonym),
                 status=c.status,
+                moderation=c.moderation,
                 created_at=coarsen(c.created_at, granularity),
             )
-            for c, idea_title in comments
+            for c, idea_title, idea_status, idea_moderation, idea_author in comments
         ],
         votes=[
             ExportedVote(
                 conversation_id=cid,
                 kind=kind,
                 item_id=item,
-                item_text=text,
+                item_text=shown(text, status, moderation, author),
                 vote="like" if v == 1 else "dislike",
             )
-            for kind, rows in (("idea", idea_votes), ("comment", comment_votes))
-            for cid, item, text, v in rows
+            for kind, rows in (("idea", voted_on), ("comment", comments_voted_on))
+            for cid, item, text, status, moderation, author, v in rows
         ],
     )
 
@@ -278,6 +319,7 @@ CSV_COLUMNS = [
     "title_or_item",
     "body",
     "status",
+    "moderation",
     "vote",
     "created_at",
 ]
@@ -285,44 +327,43 @@ CSV_COLUMNS = [
 
 def export_csv(export: MyDataExport) -> str:
     """The same export as one CSV table, a row per idea, comment and vote."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="")
-    writer.writeheader()
-    for idea in export.ideas:
-        writer.writerow(
-            {
-                "record": "idea",
-                "conversation_id": idea.conversation_id,
-                "id": idea.id,
-                "section": idea.section,
-                "title_or_item": idea.title,
-                "body": idea.body,
-                "status": idea.status,
-                "created_at": idea.created_at.isoformat(),
-            }
-        )
-    for comment in export.comments:
-        writer.writerow(
-            {
-                "record": "comment",
-                "conversation_id": comment.conversation_id,
-                "id": comment.id,
-                "idea_id": comment.idea_id,
-                "parent_id": comment.parent_id or "",
-                "title_or_item": comment.idea_title,
-                "body": comment.body,
-                "status": comment.status,
-                "created_at": comment.created_at.isoformat(),
-            }
-        )
-    for vote in export.votes:
-        writer.writerow(
-            {
-                "record": f"{vote.kind}_vote",
-                "conversation_id": vote.conversation_id,
-                "id": vote.item_id,
-                "title_or_item": vote.item_text,
-                "vote": vote.vote,
-            }
-        )
-    return buffer.getvalue()
+    ideas = (
+        {
+            "record": "idea",
+            "conversation_id": idea.conversation_id,
+            "id": idea.id,
+            "section": idea.section,
+            "title_or_item": idea.title,
+            "body": idea.body,
+            "status": idea.status,
+            "moderation": idea.moderation,
+            "created_at": idea.created_at.isoformat(),
+        }
+        for idea in export.ideas
+    )
+    comments = (
+        {
+            "record": "comment",
+            "conversation_id": comment.conversation_id,
+            "id": comment.id,
+            "idea_id": comment.idea_id,
+            "parent_id": comment.parent_id,
+            "title_or_item": comment.idea_title,
+            "body": comment.body,
+            "status": comment.status,
+            "moderation": comment.moderation,
+            "created_at": comment.created_at.isoformat(),
+        }
+        for comment in export.comments
+    )
+    votes = (
+        {
+            "record": f"{vote.kind}_vote",
+            "conversation_id": vote.conversation_id,
+            "id": vote.item_id,
+            "title_or_item": vote.item_text,
+            "vote": vote.vote,
+        }
+        for vote in export.votes
+    )
+    return csv_text(CSV_COLUMNS, itertools.chain(ideas, comments, votes))
