@@ -16,7 +16,7 @@ def test_formula_cells_become_text_and_everything_else_is_untouched() -> None:
         {"text": "@mention"},
         {"text": "\t=tabbed"},
         {"text": "\r=returned"},
-        {"text": "plain, with a comma and a \"quote\""},
+        {"text": 'plain, with a comma and a "quote"'},
         {"text": "a = b is fine inside"},
     ]
     parsed = list(csv.DictReader(io.StringIO(csv_text(["text", "n"], rows))))
