@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
+
+from candour.core.database import SessionDep
+from candour.core.periodic import run_periodically
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "errors"}
 
@@ -82,3 +89,52 @@ async def test_health_answers(client: httpx.AsyncClient) -> None:
     assert response.json() == {"status": "ok", "database": "ok"}
     assert response.headers["cache-control"] == "no-store"
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+async def test_an_unexpected_database_error_is_a_bare_500_and_its_data_stays_out_of_the_log(
+    app: FastAPI, db, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL explains a broken rule with the data that broke it (``DETAIL: Key (…)=(…)
+    already exists``). Neither the client nor any log line may carry that data, and the
+    exception must not escape the app (the server would log it with its message)."""
+    secret = "pseudonym-4f1c9a"
+    await db.execute("CREATE TABLE IF NOT EXISTS scratch_unique (v text PRIMARY KEY)")
+    try:
+        await db.execute("INSERT INTO scratch_unique VALUES ($1)", secret)
+
+        async def duplicate(session: SessionDep) -> None:
+            await session.execute(text("INSERT INTO scratch_unique VALUES (:v)"), {"v": secret})
+
+        app.add_api_route("/api/test-only/duplicate", duplicate, methods=["POST"])
+        app.router.routes.insert(0, app.router.routes.pop())  # before the catch-all routes
+        caplog.set_level(logging.DEBUG)
+        # raise_app_exceptions: an exception that escaped the app would fail the request here.
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=True)
+        async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
+            response = await client.post("/api/test-only/duplicate")
+        body = _is_problem(response, 500, "internal_error")
+        assert secret not in response.text and "DETAIL" not in str(body)
+        logged = "\n".join(caplog.handler.format(record) for record in caplog.records)
+        assert "scratch_unique_pkey" in logged, "the log still says which rule broke"
+        assert "UniqueViolation" in logged
+        assert secret not in logged
+        assert "DETAIL" not in logged
+    finally:
+        await db.execute("DROP TABLE IF EXISTS scratch_unique")
+
+
+async def test_a_failing_background_round_is_logged_without_its_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    stop = asyncio.Event()
+    secret = "pseudonym-77ad"
+
+    async def step() -> None:
+        stop.set()
+        raise ValueError(f"Key (author_pseudonym)=({secret}) already exists")
+
+    caplog.set_level(logging.ERROR)
+    await run_periodically(step, 0.01, stop, "retention")
+    logged = "\n".join(caplog.handler.format(record) for record in caplog.records)
+    assert "retention round failed" in logged and "builtins.ValueError" in logged
+    assert secret not in logged

@@ -8,6 +8,7 @@ else reaches the client: an unexpected exception becomes a bare 500 without a tr
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -171,8 +172,46 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem, dict(exc.headers or {}))
 
 
-async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
-    logger.error("unexpected error: %s", type(exc).__name__, exc_info=exc)
+# What a database error may say about itself without quoting data: which rule it broke.
+_SAFE_ERROR_FIELDS = ("sqlstate", "constraint_name", "table_name", "column_name", "code")
+
+
+def describe_unexpected(exc: BaseException) -> str:
+    """An exception for the log: the type, the where (stack frames and source lines) and,
+    for database errors, the SQLSTATE and the constraint, table or column it concerns — but
+    never an exception's message. Messages carry data: PostgreSQL's ``DETAIL: Key
+    (author_pseudonym)=(…) already exists`` would put a pseudonym or an account id in the
+    log, and logs are read by people who must not learn who wrote what."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        facts = [
+            f"{name}={value}"
+            for name in _SAFE_ERROR_FIELDS
+            if isinstance(value := getattr(current, name, None), str) and value
+        ]
+        frames = traceback.extract_tb(current.__traceback__)
+        parts.append(
+            f"{kind.__module__}.{kind.__qualname__}"
+            + (f" ({', '.join(facts)})" if facts else "")
+            + ("\n" + "".join(frames.format()).rstrip() if frames else "")
+        )
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return "\ncaused by ".join(parts)
+
+
+def unexpected_error_response(exc: BaseException) -> JSONResponse:
+    """Log an exception the code did not expect (without its message) and answer a bare 500.
+
+    Called by the outermost middleware (:mod:`candour.core.http`), which swallows the
+    exception: Starlette's own handler would re-raise it to the server, whose log line
+    quotes the message."""
+    logger.error("unexpected error: %s", describe_unexpected(exc))
     problem = Problem(
         title="Internal error",
         status=500,
@@ -180,6 +219,10 @@ async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
         code="internal_error",
     )
     return problem_response(problem)
+
+
+async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    return unexpected_error_response(exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

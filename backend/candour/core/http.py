@@ -10,6 +10,8 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from candour.core.errors import unexpected_error_response
+
 logger = logging.getLogger("candour.access")
 
 CONTENT_SECURITY_POLICY = (
@@ -45,12 +47,13 @@ class SecurityHeadersAndAccessLog:
             return
         started = time.perf_counter()
         status = 500
+        started_response = False
         is_api = str(scope.get("path", "")).startswith("/api/")
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [(name, value) for name, value in _HEADERS if name not in present]
@@ -61,6 +64,12 @@ class SecurityHeadersAndAccessLog:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # Answered and logged here, not re-raised: past this point the server would log
+            # the exception with its message, and messages carry data (see errors.py).
+            response = unexpected_error_response(exc)
+            if not started_response:
+                await response(scope, receive, send_with_headers)
         finally:
             # Method, route template, status and time only: never the client address or account.
             elapsed = (time.perf_counter() - started) * 1000

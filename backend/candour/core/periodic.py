@@ -8,6 +8,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from candour.core.errors import describe_unexpected
+
 logger = logging.getLogger("candour.periodic")
 
 
@@ -23,7 +25,8 @@ async def run_periodically(
             await step()
         except asyncio.CancelledError:
             raise
-        except Exception:
-            logger.exception("%s round failed", name)
+        except Exception as exc:
+            # Without the message: a database error's DETAIL quotes the row (errors.py).
+            logger.error("%s round failed: %s", name, describe_unexpected(exc))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), interval_seconds)
