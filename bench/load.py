@@ -49,7 +49,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,6 +247,44 @@ async def sign_in(server: Server, users: list[User]) -> None:
     print(f"signed in {len(users)} participants in {time.perf_counter() - started:.1f} s")
 
 
+@asynccontextmanager
+async def app_and_baseline(
+    url: str, logs: Path, world: World
+) -> AsyncIterator[tuple[Server, Server]]:
+    """The real app and the baseline, one uvicorn worker each on ``url``, both answering,
+    with ``world.users`` signed in to the app; both stopped at the end."""
+    servers: list[Server] = []
+    try:
+        app = start_server("app", "candour.app:create_app", url, logs, [])
+        servers.append(app)
+        base = start_server(
+            "baseline", "baseline:create_app", url, logs, ["--app-dir", str(BENCH_DIR)]
+        )
+        servers.append(base)
+        await wait_until_up(app, "/api/health")
+        await wait_until_up(base, "/health")
+        await sign_in(app, world.users)
+        yield app, base
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def logged_errors(servers: list[Server]) -> bool:
+    """Print and return whether any (stopped) server logged a traceback or an error."""
+    failed = False
+    for server in servers:
+        crashed = [
+            line
+            for line in server.log.read_text().splitlines()
+            if "Traceback" in line or "ERROR" in line
+        ]
+        if crashed:
+            print(f"\n{server.name} logged errors (see {server.log}):", *crashed[:5], sep="\n  ")
+            failed = True
+    return failed
+
+
 # --- CPU accounting ----------------------------------------------------------------------
 
 
@@ -256,7 +295,7 @@ def _stat(pid: int) -> list[str]:
         return []
 
 
-def _process_cpu(pid: int, children: bool = False) -> float:
+def process_cpu(pid: int, children: bool = False) -> float:
     """utime + stime (+ cutime + cstime: the CPU of children it has reaped), in seconds."""
     fields = _stat(pid)
     if not fields:
@@ -267,23 +306,23 @@ def _process_cpu(pid: int, children: bool = False) -> float:
     return ticks / CLOCK_TICKS
 
 
-def _postgres_cpu() -> float:
+def postgres_cpu() -> float:
     """The embedded server's CPU: its postmaster, the backends alive now, and the backends
     that have exited (reaped by the postmaster, so counted in its children's time)."""
     pid_file = PGDATA / "postmaster.pid"
     if os.environ.get(SERVER_URL_VARIABLE) or not pid_file.exists():
         return 0.0
     postmaster = int(pid_file.read_text().split()[0])
-    total = _process_cpu(postmaster, children=True)
+    total = process_cpu(postmaster, children=True)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             fields = _stat(int(entry.name))
             if fields and int(fields[1]) == postmaster:
-                total += _process_cpu(int(entry.name))
+                total += process_cpu(int(entry.name))
     return total
 
 
-def _machine_busy() -> tuple[float, float]:
+def machine_busy() -> tuple[float, float]:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + values[4]
     return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
@@ -300,10 +339,10 @@ class CpuSample:
 
 def cpu_sample(server_pid: int) -> CpuSample:
     times = os.times()
-    busy, total = _machine_busy()
+    busy, total = machine_busy()
     return CpuSample(
-        server=_process_cpu(server_pid),
-        postgres=_postgres_cpu(),
+        server=process_cpu(server_pid),
+        postgres=postgres_cpu(),
         client=times.user + times.system,
         busy=busy,
         total=total,
@@ -327,9 +366,9 @@ async def wait_for_quiet(minutes: float, threshold: float = 0.3) -> float:
     busy fraction seen."""
     deadline = time.monotonic() + minutes * 60
     while True:
-        before = _machine_busy()
+        before = machine_busy()
         await asyncio.sleep(5)
-        after = _machine_busy()
+        after = machine_busy()
         busy = (after[0] - before[0]) / (after[1] - before[1])
         if busy < threshold or time.monotonic() >= deadline:
             return busy
@@ -506,6 +545,30 @@ def clients(server: Server, n: int) -> list[httpx.AsyncClient]:
     ]
 
 
+def start_profiler(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy on a server for ``seconds``: collapsed stacks, one per line, into ``output``
+    (summarise with ``bench/spy_summary.py``)."""
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).with_name("py-spy")),
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "200",
+            "--nonblocking",
+            "--format",
+            "raw",
+            "--duration",
+            str(int(seconds)),
+            "--output",
+            str(output),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 async def run_phase(
     server: Server,
     pool: list[httpx.AsyncClient],
@@ -521,28 +584,7 @@ async def run_phase(
     """Run ``mix`` for ``seconds`` (or ``max_requests``); add to ``result`` if given."""
     result = result or Result()
     budget = Budget(max_requests, seconds)
-    spy = None
-    if profile is not None:
-        # Sampling profiler on the server for the phase: collapsed stacks, one per line.
-        spy = subprocess.Popen(  # noqa: S603, ASYNC220
-            [
-                str(Path(sys.executable).with_name("py-spy")),
-                "record",
-                "--pid",
-                str(server.process.pid),
-                "--rate",
-                "200",
-                "--nonblocking",
-                "--format",
-                "raw",
-                "--duration",
-                str(int(seconds)),
-                "--output",
-                str(profile),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+    spy = None if profile is None else start_profiler(server.process.pid, seconds, profile)
     before = cpu_sample(server.process.pid)
     started = time.perf_counter()
     await asyncio.gather(
@@ -740,7 +782,9 @@ def code_under_test() -> str:
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        described = "not a git checkout"
+        # A snapshot made as bench/README.md says records its commit in COMMIT.
+        stamp = PROJECT_ROOT / "COMMIT"
+        described = stamp.read_text().strip() if stamp.exists() else "not a git checkout"
     return f"{PROJECT_ROOT} ({described})"
 
 
@@ -754,102 +798,98 @@ async def bench(args: argparse.Namespace, logs: Path, report: dict[str, Any]) ->
         f"database {args.database}: {world.ideas:,} listed ideas, "
         f"{len(world.section_ids)} sections; {len(world.users)} participants will sign in"
     )
-    servers: list[Server] = []
     report.update(arguments=vars(args), phases={})
     failed = False
     try:
-        app = start_server("app", "candour.app:create_app", url, logs, [])
-        servers.append(app)
-        base = start_server(
-            "baseline", "baseline:create_app", url, logs, ["--app-dir", str(BENCH_DIR)]
-        )
-        servers.append(base)
-        await wait_until_up(app, "/api/health")
-        await wait_until_up(base, "/health")
-        await sign_in(app, world.users)
-        if args.wait_quiet:
-            busy = await wait_for_quiet(args.wait_quiet)
-            print(f"machine {busy:.0%} busy before the first phase")
-        targets = {
-            "app": (app, Traffic(world, baseline=False), clients(app, args.concurrency)),
-            "baseline": (base, Traffic(world, baseline=True), clients(base, args.concurrency)),
-        }
-        print(f"warming up for {args.warmup:g} s each …", flush=True)
-        for server, traffic, pool in targets.values():
-            warm = await run_phase(
-                server, pool, traffic, MIXES["mixed"], args.warmup, args.max_requests, 1
-            )
-            failed |= sum(warm.errors.values()) > 0
-            for sample in warm.error_samples:
-                print(f"  warm-up error: {sample}")
-        phases: list[tuple[str, str, float]] = [
-            ("mixed", "mixed", 0.0),
-            ("list", "list", 0.0),
-            ("vote", "vote", 0.0),
-            ("paced", "mixed", args.think_ms),
-        ]
-        titles = {
-            "mixed": f"Mixed traffic, {args.concurrency} clients, no pause (saturated)",
-            "list": f"list_ideas alone, {args.concurrency} clients, no pause",
-            "vote": f"vote_idea alone, {args.concurrency} clients, no pause",
-            "paced": f"Mixed traffic, {args.concurrency} clients pausing "
-            f"{args.think_ms:g} ms on average between requests",
-        }
-        for number, (name, mix, think) in enumerate(phases, start=2):
-            if name not in args.phases:
-                continue
-            slice_seconds = args.seconds / args.rounds
-            print(
-                f"\nphase {name}: {args.seconds:g} s each, in {args.rounds} alternating "
-                f"slices of {slice_seconds:g} s …",
-                flush=True,
-            )
-            results = {target: Result() for target in targets}
-            # App and baseline take turns, so that other work on a shared machine falls on
-            # both alike.
-            for turn in range(args.rounds):
-                for target, (server, traffic, pool) in targets.items():
-                    profile = None
-                    if args.py_spy and target == "app":
-                        profile = Path(args.py_spy) / f"app-{name}-{turn + 1}.txt"
-                    await run_phase(
-                        server,
-                        pool,
-                        traffic,
-                        MIXES[mix],
-                        slice_seconds,
-                        args.max_requests // args.rounds,
-                        number * 100 + turn,
-                        think,
-                        profile,
-                        results[target],
-                    )
-            for result in results.values():
-                failed |= sum(result.errors.values()) > 0
-            report["phases"][name] = print_phase(titles[name], results["app"], results["baseline"])
-        for _server, _, pool in targets.values():
-            for client in pool:
-                await client.aclose()
-        if args.small_database:
-            # The same conversation as generated: without the ideas the phases posted.
-            await remove_posted_ideas([args.database])
-            report["list_cost"] = await list_cost(args, logs, url, app, world)
-            failed |= any(r["http"]["errors"] for r in report["list_cost"].values())
+        async with app_and_baseline(url, logs, world) as (app, base):
+            failed |= await _phases(args, logs, url, world, app, base, report)
     finally:
-        for server in servers:
-            server.stop()
         await remove_posted_ideas([d for d in (args.database, args.small_database) if d])
-    for server in servers:
-        crashed = [
-            line
-            for line in server.log.read_text().splitlines()
-            if "Traceback" in line or "ERROR" in line
-        ]
-        if crashed:
-            print(f"\n{server.name} logged errors (see {server.log}):", *crashed[:5], sep="\n  ")
-            failed = True
+    failed |= logged_errors([app, base])
     print("\nFAILED: some requests errored" if failed else "\nno errors")
     return 1 if failed else 0
+
+
+async def _phases(
+    args: argparse.Namespace,
+    logs: Path,
+    url: str,
+    world: World,
+    app: Server,
+    base: Server,
+    report: dict[str, Any],
+) -> bool:
+    """The warm-up, the phases and the list-cost runs; True if a request failed."""
+    failed = False
+    if args.wait_quiet:
+        busy = await wait_for_quiet(args.wait_quiet)
+        print(f"machine {busy:.0%} busy before the first phase")
+    targets = {
+        "app": (app, Traffic(world, baseline=False), clients(app, args.concurrency)),
+        "baseline": (base, Traffic(world, baseline=True), clients(base, args.concurrency)),
+    }
+    print(f"warming up for {args.warmup:g} s each …", flush=True)
+    for server, traffic, pool in targets.values():
+        warm = await run_phase(
+            server, pool, traffic, MIXES["mixed"], args.warmup, args.max_requests, 1
+        )
+        failed |= sum(warm.errors.values()) > 0
+        for sample in warm.error_samples:
+            print(f"  warm-up error: {sample}")
+    phases: list[tuple[str, str, float]] = [
+        ("mixed", "mixed", 0.0),
+        ("list", "list", 0.0),
+        ("vote", "vote", 0.0),
+        ("paced", "mixed", args.think_ms),
+    ]
+    titles = {
+        "mixed": f"Mixed traffic, {args.concurrency} clients, no pause (saturated)",
+        "list": f"list_ideas alone, {args.concurrency} clients, no pause",
+        "vote": f"vote_idea alone, {args.concurrency} clients, no pause",
+        "paced": f"Mixed traffic, {args.concurrency} clients pausing "
+        f"{args.think_ms:g} ms on average between requests",
+    }
+    for number, (name, mix, think) in enumerate(phases, start=2):
+        if name not in args.phases:
+            continue
+        slice_seconds = args.seconds / args.rounds
+        print(
+            f"\nphase {name}: {args.seconds:g} s each, in {args.rounds} alternating "
+            f"slices of {slice_seconds:g} s …",
+            flush=True,
+        )
+        results = {target: Result() for target in targets}
+        # App and baseline take turns, so that other work on a shared machine falls on
+        # both alike.
+        for turn in range(args.rounds):
+            for target, (server, traffic, pool) in targets.items():
+                profile = None
+                if args.py_spy and target == "app":
+                    profile = Path(args.py_spy) / f"app-{name}-{turn + 1}.txt"
+                await run_phase(
+                    server,
+                    pool,
+                    traffic,
+                    MIXES[mix],
+                    slice_seconds,
+                    args.max_requests // args.rounds,
+                    number * 100 + turn,
+                    think,
+                    profile,
+                    results[target],
+                )
+        for result in results.values():
+            failed |= sum(result.errors.values()) > 0
+        report["phases"][name] = print_phase(titles[name], results["app"], results["baseline"])
+    for _server, _, pool in targets.values():
+        for client in pool:
+            await client.aclose()
+    if args.small_database:
+        # The same conversation as generated: without the ideas the phases posted.
+        await remove_posted_ideas([args.database])
+        report["list_cost"] = await list_cost(args, logs, url, app, world)
+        failed |= any(r["http"]["errors"] for r in report["list_cost"].values())
+    return failed
 
 
 async def list_cost(
