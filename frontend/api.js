@@ -334,9 +334,17 @@ export const api = {
       note,
     });
   },
-  /** [ThreadOut], newest first. Reading the inbox marks its messages as read. */
+  /** [ThreadOut], newest first. Reading changes nothing: see markThreadRead. */
   myMessages() {
     return request("GET", "/api/me/messages");
+  },
+  /** { unread }: how many messages to me I have not marked read. */
+  unreadMessages() {
+    return request("GET", "/api/me/messages/unread");
+  },
+  /** Marks one thread's messages read; resolves to the ThreadOut. */
+  markThreadRead(threadId) {
+    return request("POST", `/api/me/messages/${e(threadId)}/read`);
   },
   /** Resolves to the ThreadOut with the reply in it. */
   replyToMessage(threadId, body) {

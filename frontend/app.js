@@ -82,6 +82,17 @@ async function signOut() {
   navigate("/sign-in");
 }
 
+async function showUnread(badge) {
+  try {
+    const count = await session.unreadMessages();
+    const label = count ? [String(count), h("span", { class: "visually-hidden" }, " unread")] : [];
+    replaceChildren(badge, label);
+    badge.hidden = !count;
+  } catch {
+    // The badge is a convenience: without it the inbox link still works.
+  }
+}
+
 function renderHeader(person) {
   if (!person) {
     nav.replaceChildren();
@@ -90,6 +101,9 @@ function renderHeader(person) {
     footerNav.hidden = true;
     return;
   }
+  // "Inbox 2": filled in when the count arrives, so drawing the header never waits for it.
+  const inboxBadge = h("span", { class: "nav-badge", hidden: true });
+  if (person.role === "participant") showUnread(inboxBadge);
   const link = (path, text, prefix = "account-nav") =>
     h(
       "li",
@@ -111,7 +125,7 @@ function renderHeader(person) {
       { class: "account-nav__list" },
       link("/", "Conversations"),
       person.role === "participant" ? link("/my-posts", "My posts") : null,
-      person.role === "participant" ? link("/inbox", "Inbox") : null,
+      person.role === "participant" ? link("/inbox", ["Inbox ", inboxBadge]) : null,
       link("/change-password", "Change password"),
       h(
         "li",

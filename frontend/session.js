@@ -22,9 +22,28 @@ export function currentPerson() {
 export function signedIn(me) {
   person = me;
   known = true;
+  unread = { count: 0, at: -Infinity };
 }
 
 export function signedOut() {
   person = null;
   known = true;
+  unread = { count: 0, at: -Infinity };
+}
+
+// The inbox badge: fetched when a participant's header is drawn, at most once a minute, and
+// set at once when the inbox marks threads read.
+const UNREAD_MAX_AGE_MS = 60_000;
+let unread = { count: 0, at: -Infinity };
+
+/** How many messages the participant has not read, from the cache when it is fresh. */
+export async function unreadMessages() {
+  if (performance.now() - unread.at > UNREAD_MAX_AGE_MS) {
+    unread = { count: (await api.unreadMessages()).unread, at: performance.now() };
+  }
+  return unread.count;
+}
+
+export function setUnreadMessages(count) {
+  unread = { count, at: performance.now() };
 }

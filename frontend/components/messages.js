@@ -23,6 +23,7 @@ export function messageList(messages, { timeZone, label }) {
           "p",
           { class: "message__meta" },
           h("strong", { class: "message__sender" }, message.sender),
+          message.unread ? h("strong", { class: "tag tag--new" }, "New") : null,
           h(
             "time",
             { class: "message__time", datetime: message.created_at },

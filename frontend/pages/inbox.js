@@ -9,6 +9,7 @@ import { messageList } from "../components/messages.js";
 import { h, replaceChildren } from "../dom.js";
 import { countOf, number } from "../format.js";
 import { href } from "../router.js";
+import * as session from "../session.js";
 
 const REPLY_LIMIT = 10_000;
 const TRAIL = [{ text: "Your conversations", path: "/" }];
@@ -98,6 +99,20 @@ function threadBlock(thread, { conversation, commentIdeas, index }) {
   );
 }
 
+/**
+ * The threads on this page have been seen: mark the unread ones read (their "New" tags stay
+ * until the next visit). Explicit calls, because reading the inbox itself changes nothing.
+ */
+async function markShownThreadsRead(threads) {
+  const unread = threads.filter((thread) => thread.unread_count > 0);
+  try {
+    await Promise.all(unread.map((thread) => api.markThreadRead(thread.id)));
+    session.setUnreadMessages(0);
+  } catch {
+    // Left unread, to be marked on the next visit: nothing is lost.
+  }
+}
+
 export default {
   auth: true,
 
@@ -125,6 +140,8 @@ export default {
       api.listConversations(),
     ]);
     const commentIdeas = await ideasOfComments(threads);
+    const unread = threads.reduce((sum, thread) => sum + thread.unread_count, 0);
+    await markShownThreadsRead(threads);
     const byId = new Map(conversations.map((c) => [c.id, c]));
     return {
       title: "Inbox",
@@ -154,7 +171,8 @@ export default {
               h(
                 "p",
                 { class: "list-summary" },
-                `${countOf(threads.length, "message thread")}, newest first.`,
+                `${countOf(threads.length, "message thread")}, newest first` +
+                  (unread ? `; ${countOf(unread, "new message")}, marked “New”.` : "."),
               ),
               threads.map((thread, index) =>
                 threadBlock(thread, {

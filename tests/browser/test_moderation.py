@@ -215,10 +215,13 @@ async def test_facilitator_and_author_talk_through_the_relay_without_a_name(
         "Which wards do you mean?"
     )
 
-    # The author reads it in their inbox and replies.
+    # The author sees an unread message, reads it in their inbox and replies.
     await sign_in_as(page, s.author)
-    await page.get_by_role("link", name="Inbox").click()
+    account = page.get_by_role("navigation", name="Your account")
+    await account.get_by_role("link", name="Inbox 1 unread", exact=True).click()
     await expect(heading).to_have_text("Inbox")
+    await expect(page.locator(".message .tag--new")).to_have_text(["New"])
+    await expect(account.get_by_role("link", name="Inbox", exact=True)).to_be_visible()
     await expect(page.get_by_text(RELAY_PROMISE).first).to_be_visible()
     thread = page.locator(".thread").filter(has_text="Which wards do you mean?")
     await expect(thread.get_by_role("heading", name="Which wards do you mean?")).to_be_visible()
@@ -235,6 +238,9 @@ async def test_facilitator_and_author_talk_through_the_relay_without_a_name(
     mine = thread.locator(".message--from-author")
     await expect(mine).to_contain_text("You")
     await expect(mine).to_contain_text("Wards 6 and 7, mostly at night.")
+    await page.reload()
+    await expect(thread).to_contain_text("Wards 6 and 7, mostly at night.")
+    await expect(page.locator(".tag--new")).to_have_count(0)
 
     # The facilitator sees the reply as from "The author", and nothing that says who.
     await sign_in_as(page, s.facilitator)

@@ -85,6 +85,49 @@ async def test_a_second_message_joins_the_same_thread(desk: Desk, db) -> None:
     assert await db.fetchval("SELECT count(*) FROM outbox_messages") == 2
 
 
+async def test_reading_the_inbox_changes_nothing_until_the_author_marks_a_thread_read(
+    app: FastAPI, desk: Desk, db
+) -> None:
+    """A GET has no side effect (a link prefetcher must not mark mail read): unread counts
+    only fall on the explicit call, which is the author's alone and idempotent."""
+    first = await _message(desk, desk.activity.bob_comment, kind="comment")
+    await _message(desk, desk.activity.bob_comment, kind="comment")
+    bob, headers = desk.bob, desk.bob_headers
+    for _ in range(2):
+        [thread] = (await bob.get("/api/me/messages", headers=headers)).json()
+        assert thread["unread_count"] == 2
+        assert [m["unread"] for m in thread["messages"]] == [True, True]
+    assert (await bob.get("/api/me/messages/unread", headers=headers)).json() == {"unread": 2}
+    assert await db.fetchval("SELECT count(*) FROM messages WHERE read_at IS NOT NULL") == 0
+
+    staff_view = await desk.staff.get(f"/api/messages/{first['id']}", headers=desk.staff_headers)
+    assert staff_view.json()["unread_count"] == 0, "read state is the author's, not shown"
+    by_staff = await desk.staff.post(
+        f"/api/me/messages/{first['id']}/read", headers=desk.staff_headers
+    )
+    assert by_staff.status_code == 403
+    async with new_client(app) as alice:
+        not_alices = await alice.post(
+            f"/api/me/messages/{first['id']}/read",
+            headers=await sign_in(alice, desk.activity.alice),
+        )
+    assert not_alices.status_code == 404 and not_alices.json()["code"] == "thread_not_found"
+    assert (await bob.get("/api/me/messages/unread", headers=headers)).json() == {"unread": 2}
+
+    for _ in range(2):
+        marked = await bob.post(f"/api/me/messages/{first['id']}/read", headers=headers)
+        assert marked.status_code == 200, marked.text
+        assert marked.json()["unread_count"] == 0
+        assert [m["unread"] for m in marked.json()["messages"]] == [False, False]
+    assert (await bob.get("/api/me/messages/unread", headers=headers)).json() == {"unread": 0}
+    await bob.post(f"/api/me/messages/{first['id']}/replies", json={"body": "Ok"}, headers=headers)
+    assert (await bob.get("/api/me/messages/unread", headers=headers)).json() == {"unread": 0}, (
+        "the author's own reply is not unread mail"
+    )
+    await _message(desk, desk.activity.bob_comment, kind="comment")
+    assert (await bob.get("/api/me/messages/unread", headers=headers)).json() == {"unread": 1}
+
+
 async def test_an_erased_author_cannot_be_reached(app: FastAPI, desk: Desk, db) -> None:
     a = desk.activity
     async with new_client(app) as alice:

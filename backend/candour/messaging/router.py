@@ -10,7 +10,7 @@ from candour.core.settings import SettingsDep
 from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCaller
 from candour.identity.errors import RateLimited
 from candour.messaging import service
-from candour.messaging.schemas import MessageAuthorRequest, ReplyRequest, ThreadOut
+from candour.messaging.schemas import MessageAuthorRequest, ReplyRequest, ThreadOut, UnreadOut
 from candour.moderation.errors import TargetNotFound
 
 router = APIRouter(tags=["messaging"])
@@ -91,8 +91,33 @@ async def get_message_thread(
 async def list_my_messages(
     caller: ParticipantCaller, session: SessionDep, settings: SettingsDep
 ) -> list[ThreadOut]:
-    """Reading the inbox marks its messages as read."""
+    """Reading the inbox changes nothing; `mark_my_thread_read` marks a thread read."""
     return await service.list_my_messages(session, settings, caller)
+
+
+@router.get(
+    "/me/messages/unread",
+    operation_id="count_my_unread_messages",
+    summary="How many messages in my inbox I have not read",
+    response_model=UnreadOut,
+    responses=problem_responses(NotAuthenticated, PermissionDenied),
+)
+async def count_my_unread_messages(caller: ParticipantCaller, session: SessionDep) -> UnreadOut:
+    return await service.count_my_unread(session, caller)
+
+
+@router.post(
+    "/me/messages/{thread_id}/read",
+    operation_id="mark_my_thread_read",
+    summary="Mark the messages of one thread in my inbox as read",
+    response_model=ThreadOut,
+    responses=problem_responses(NotAuthenticated, PermissionDenied, service.ThreadNotFound),
+)
+async def mark_my_thread_read(
+    thread_id: uuid.UUID, caller: ParticipantCaller, session: SessionDep, settings: SettingsDep
+) -> ThreadOut:
+    """Idempotent: marking a read thread again changes nothing."""
+    return await service.mark_read(session, settings, caller, thread_id)
 
 
 @router.post(

@@ -27,6 +27,10 @@ class MessageOut(ResponseBody):
     sender: str = Field(description="The facilitator's name; `You` or `The author` on replies.")
     body: str
     created_at: datetime
+    unread: bool = Field(
+        description="A message to the author that they have not yet marked read "
+        "(`mark_my_thread_read`). Always false in the facilitators' view."
+    )
 
 
 class ThreadOut(ResponseBody):
@@ -40,4 +44,11 @@ class ThreadOut(ResponseBody):
     subject: str
     post_excerpt: str = Field(description="The start of the post this thread is about.")
     created_at: datetime
+    unread_count: int = Field(description="How many of `messages` are `unread`.")
     messages: list[MessageOut]
+
+
+class UnreadOut(ResponseBody):
+    """What the inbox badge needs, without fetching the threads."""
+
+    unread: int = Field(description="Messages to the caller not yet marked read.")

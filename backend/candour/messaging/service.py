@@ -4,9 +4,8 @@ their inbox. The only backward step (pseudonym → mailbox) happens inside ident
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour import identity
@@ -17,7 +16,7 @@ from candour.core.settings import Settings
 from candour.core.time import coarsen
 from candour.identity import Caller, RateLimitedAction
 from candour.messaging.models import Direction, Message, MessageThread
-from candour.messaging.schemas import MessageOut, ThreadOut
+from candour.messaging.schemas import MessageOut, ThreadOut, UnreadOut
 from candour.moderation import records as moderation
 from candour.moderation.models import TargetKind
 
@@ -51,6 +50,17 @@ async def _thread_out(
             .order_by(Message.created_at, Message.id)
         )
     ).all()
+    out = [
+        MessageOut(
+            id=m.id,
+            direction=m.direction,
+            sender=m.sender_label or ("You" if for_author else "The author"),
+            body=m.body,
+            created_at=coarsen(m.created_at, granularity),
+            unread=for_author and m.direction == Direction.to_author.value and m.read_at is None,
+        )
+        for m in messages
+    ]
     return ThreadOut(
         id=thread.id,
         conversation_id=thread.conversation_id,
@@ -59,16 +69,8 @@ async def _thread_out(
         subject=thread.subject,
         post_excerpt=_excerpt(row),
         created_at=coarsen(thread.created_at, granularity),
-        messages=[
-            MessageOut(
-                id=m.id,
-                direction=m.direction,
-                sender=m.sender_label or ("You" if for_author else "The author"),
-                body=m.body,
-                created_at=coarsen(m.created_at, granularity),
-            )
-            for m in messages
-        ],
+        unread_count=sum(m.unread for m in out),
+        messages=out,
     )
 
 
@@ -165,34 +167,68 @@ async def get_thread(
     return await _thread_out(session, settings, thread, for_author=False)
 
 
+async def _my_pseudonyms(session: AsyncSession, caller: Caller) -> list[bytes]:
+    """The caller's inbox is found by recomputing their pseudonym in each conversation."""
+    return [caller.pseudonym_in(cid) for cid in await caller.conversation_ids(session)]
+
+
 async def list_my_messages(
     session: AsyncSession, settings: Settings, caller: Caller
 ) -> list[ThreadOut]:
-    """The caller's inbox, found by recomputing their pseudonym in each conversation."""
-    pseudonyms = [caller.pseudonym_in(cid) for cid in await caller.conversation_ids(session)]
+    """Reading changes nothing: messages stay unread until the author marks them read."""
     threads = (
         await session.scalars(
             select(MessageThread)
-            .where(MessageThread.author_pseudonym.in_(pseudonyms))
+            .where(MessageThread.author_pseudonym.in_(await _my_pseudonyms(session, caller)))
             .order_by(MessageThread.created_at.desc())
         )
     ).all()
-    unread = select(Message).where(
-        Message.thread_id.in_([t.id for t in threads]),
-        Message.direction == Direction.to_author.value,
-        Message.read_at.is_(None),
-    )
-    for message in (await session.scalars(unread)).all():
-        message.read_at = datetime.now(UTC)
     return [await _thread_out(session, settings, t, for_author=True) for t in threads]
+
+
+async def count_my_unread(session: AsyncSession, caller: Caller) -> UnreadOut:
+    unread = await session.scalar(
+        select(func.count())
+        .select_from(Message)
+        .join(MessageThread, MessageThread.id == Message.thread_id)
+        .where(
+            MessageThread.author_pseudonym.in_(await _my_pseudonyms(session, caller)),
+            Message.direction == Direction.to_author.value,
+            Message.read_at.is_(None),
+        )
+    )
+    return UnreadOut(unread=unread or 0)
+
+
+async def _my_thread(session: AsyncSession, caller: Caller, thread_id: uuid.UUID) -> MessageThread:
+    thread = await session.get(MessageThread, thread_id)
+    if thread is None or thread.author_pseudonym != caller.pseudonym_in(thread.conversation_id):
+        raise ThreadNotFound("No such message in your inbox.")
+    return thread
+
+
+async def mark_read(
+    session: AsyncSession, settings: Settings, caller: Caller, thread_id: uuid.UUID
+) -> ThreadOut:
+    """Marks every message to the author in the thread read; again, it changes nothing."""
+    thread = await _my_thread(session, caller, thread_id)
+    await session.execute(
+        update(Message)
+        .where(
+            Message.thread_id == thread.id,
+            Message.direction == Direction.to_author.value,
+            Message.read_at.is_(None),
+        )
+        .values(read_at=func.now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return await _thread_out(session, settings, thread, for_author=True)
 
 
 async def reply(
     session: AsyncSession, settings: Settings, caller: Caller, thread_id: uuid.UUID, body: str
 ) -> ThreadOut:
-    thread = await session.get(MessageThread, thread_id)
-    if thread is None or thread.author_pseudonym != caller.pseudonym_in(thread.conversation_id):
-        raise ThreadNotFound("No such message in your inbox.")
+    thread = await _my_thread(session, caller, thread_id)
     await caller.spend(session, RateLimitedAction.message)
     session.add(
         Message(
