@@ -4,10 +4,12 @@ from __future__ import annotations
 
 
 def load_all_models() -> None:
+    import candour.audit.models
     import candour.contributions.models
     import candour.conversations.models
     import candour.identity.models
     import candour.mail.models
     import candour.messaging.models
     import candour.moderation.models
-    import candour.privacy.models  # noqa: F401
+    import candour.privacy.models
+    import candour.queue.models  # noqa: F401

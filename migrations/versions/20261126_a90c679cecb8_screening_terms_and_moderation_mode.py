@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from candour.moderation.screening import DEFAULT_ABUSIVE_TERMS
+from candour.queue.screening import DEFAULT_ABUSIVE_TERMS
 
 revision: str = "a90c679cecb8"
 down_revision: str | None = "435e5b260cb4"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from candour.moderation.screening import DEFAULT_ABUSIVE_TERMS, screen_text
+from candour.queue.screening import DEFAULT_ABUSIVE_TERMS, screen_text
 
 DATA = Path(__file__).parents[1] / "data"
 FLOORS = {

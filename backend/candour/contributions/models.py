@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from candour.core.database import Base, created_at_column, random_id_column
+from candour.queue.models import TargetKind
 
 
 class Status(StrEnum):
@@ -224,3 +225,13 @@ class CommentVote(Base):
     comment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     voter_pseudonym: Mapped[bytes] = mapped_column(LargeBinary(32))
     value: Mapped[int] = mapped_column(SmallInteger)
+
+
+def kind_of(row: Idea | Comment) -> TargetKind:
+    return TargetKind.idea if isinstance(row, Idea) else TargetKind.comment
+
+
+MODEL_OF: dict[TargetKind, type[Idea] | type[Comment]] = {
+    TargetKind.idea: Idea,
+    TargetKind.comment: Comment,
+}

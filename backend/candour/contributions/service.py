@@ -33,6 +33,7 @@ from candour.contributions.models import (
     ReasonCategory,
     Source,
     Status,
+    kind_of,
     text_is_shown,
 )
 from candour.contributions.schemas import (
@@ -59,8 +60,7 @@ from candour.core.prepared import Executor, Prepared
 from candour.core.settings import Settings
 from candour.core.time import coarsen
 from candour.identity import Caller, RateLimitedAction, Role
-from candour.moderation import screening
-from candour.moderation.models import TargetKind
+from candour.queue import screening
 
 _VOTE_VALUE = {VoteChoice.like: 1, VoteChoice.dislike: -1, VoteChoice.none: 0}
 _VOTE_NAME: dict[int, Literal["like", "dislike"]] = {1: "like", -1: "dislike"}
@@ -487,8 +487,7 @@ async def _screen(session: AsyncSession, ctx: Context, row: Idea | Comment) -> N
     """Screen a new or edited post; flagged posts join the queue, and in a pre-moderated
     conversation they are held until a facilitator approves them."""
     text = f"{row.title}\n{row.body}" if isinstance(row, Idea) else row.body
-    kind = TargetKind.idea if isinstance(row, Idea) else TargetKind.comment
-    hits = await screening.screen_post(session, ctx.conversation.id, kind, row.id, text)
+    hits = await screening.screen_post(session, ctx.conversation.id, kind_of(row), row.id, text)
     if hits and ctx.conversation.moderation_mode == "pre" and row.moderation == Moderation.visible:
         row.moderation = Moderation.held.value
         await session.flush()

@@ -4,6 +4,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
+from candour.contributions.errors import ContributionNotFound
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import SettingsDep
@@ -11,7 +12,6 @@ from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCa
 from candour.identity.errors import RateLimited
 from candour.messaging import service
 from candour.messaging.schemas import MessageAuthorRequest, ReplyRequest, ThreadOut, UnreadOut
-from candour.moderation.errors import TargetNotFound
 
 router = APIRouter(tags=["messaging"])
 
@@ -26,7 +26,7 @@ router = APIRouter(tags=["messaging"])
         NotAuthenticated,
         PermissionDenied,
         NotFound,
-        TargetNotFound,
+        ContributionNotFound,
         service.PaperHasNoAuthor,
         AuthorUnreachable,
     ),

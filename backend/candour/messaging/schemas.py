@@ -7,7 +7,7 @@ from pydantic import Field
 
 from candour.core.schemas import RequestBody, ResponseBody
 from candour.messaging.models import Direction
-from candour.moderation.models import TargetKind
+from candour.queue.models import TargetKind
 
 
 class MessageAuthorRequest(RequestBody):

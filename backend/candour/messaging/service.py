@@ -9,6 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour import identity
+from candour.audit.service import record
+from candour.contributions.lookup import find_contribution
 from candour.contributions.models import Idea
 from candour.conversations import service as conversations
 from candour.core.errors import Conflict, NotFound
@@ -17,8 +19,7 @@ from candour.core.time import coarsen
 from candour.identity import Caller, RateLimitedAction
 from candour.messaging.models import Direction, Message, MessageThread
 from candour.messaging.schemas import MessageOut, ThreadOut, UnreadOut
-from candour.moderation import records as moderation
-from candour.moderation.models import TargetKind
+from candour.queue.models import TargetKind
 
 
 class PaperHasNoAuthor(Conflict):
@@ -40,7 +41,7 @@ async def _thread_out(
     """Times are rounded like public ones: an author's reply time could otherwise be matched
     against network records."""
     granularity = settings.public_time_granularity_seconds
-    row = await moderation.target(
+    row = await find_contribution(
         session, thread.conversation_id, TargetKind(thread.target_kind), thread.target_id
     )
     messages = (
@@ -99,7 +100,7 @@ async def message_author(
     reached (erased, or past retention). Nothing about the author is returned."""
     actor = await caller.actor(session)
     conversation = await conversations.get_conversation(session, caller, conversation_id)
-    row = await moderation.target(session, conversation_id, kind, target_id)
+    row = await find_contribution(session, conversation_id, kind, target_id)
     if row.author_pseudonym is None:
         raise PaperHasNoAuthor("This post came from a paper form: it has no author to write to.")
     thread = await session.scalar(
@@ -137,9 +138,7 @@ async def message_author(
         subject=f"A message from the facilitators: {subject}",
         body=_email(settings, conversation.title, _excerpt(row), body),
     )
-    await moderation.record(
-        session, actor, conversation_id, "message_author", reason=subject, row=row
-    )
+    await record(session, actor, conversation_id, "message_author", reason=subject, row=row)
     return await _thread_out(session, settings, thread, for_author=False)
 
 

@@ -10,15 +10,18 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from candour.audit.service import record
+from candour.contributions.lookup import find_contribution
 from candour.conversations import service as conversations
 from candour.conversations.models import PageKind
 from candour.core.errors import Conflict, NotFound
 from candour.core.settings import Settings
 from candour.identity import AuthorUnreachable, Caller
 from candour.messaging import service as messaging
-from candour.moderation.models import CaseEntry, SafeguardingCase, TargetKind
-from candour.moderation.records import record, target, view
+from candour.moderation.models import CaseEntry, SafeguardingCase
+from candour.moderation.records import view
 from candour.moderation.schemas import CaseEntryOut, CaseOut
+from candour.queue.models import TargetKind
 
 
 class CaseNotFound(NotFound):
@@ -38,7 +41,9 @@ async def _case(session: AsyncSession, caller: Caller, case_id: uuid.UUID) -> Sa
 
 
 async def _out(session: AsyncSession, case: SafeguardingCase) -> CaseOut:
-    row = await target(session, case.conversation_id, TargetKind(case.target_kind), case.target_id)
+    row = await find_contribution(
+        session, case.conversation_id, TargetKind(case.target_kind), case.target_id
+    )
     entries = (
         await session.scalars(
             select(CaseEntry)
@@ -79,7 +84,7 @@ async def open_case(
 ) -> CaseOut:
     actor = await caller.actor(session)
     await conversations.get_conversation(session, caller, conversation_id)
-    row = await target(session, conversation_id, kind, target_id)
+    row = await find_contribution(session, conversation_id, kind, target_id)
     existing = await session.scalar(
         select(SafeguardingCase.id).where(
             SafeguardingCase.target_kind == kind.value,
@@ -155,7 +160,9 @@ async def close_case(
         raise CaseConflict("This case is closed already.")
     case.state, case.closed_at = "closed", datetime.now(UTC)
     await _entry(session, case, actor.label, "closed", reason)
-    row = await target(session, case.conversation_id, TargetKind(case.target_kind), case.target_id)
+    row = await find_contribution(
+        session, case.conversation_id, TargetKind(case.target_kind), case.target_id
+    )
     await record(
         session, actor, case.conversation_id, "close_safeguarding_case", reason=reason, row=row
     )

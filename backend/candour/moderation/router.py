@@ -6,26 +6,26 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
+from candour.audit import service as audit
+from candour.audit.schemas import AuditEntryOut
+from candour.contributions.errors import ContributionNotFound
 from candour.contributions.models import Moderation, ReasonCategory
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import SettingsDep
 from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCaller
 from candour.identity.errors import RateLimited
-from candour.moderation import cases, screening, service
+from candour.moderation import actions, cases, paper, restructure, triage
 from candour.moderation.errors import (
     ActionNotPossible,
     AlreadyClaimed,
     ItemNotFound,
     ItemResolved,
     PaperWindowClosed,
-    TargetNotFound,
 )
-from candour.moderation.models import ItemState, TargetKind
 from candour.moderation.schemas import (
     ActionRequest,
     AmendRequest,
-    AuditEntryOut,
     CaseNoteRequest,
     CaseOut,
     CloseCaseRequest,
@@ -47,6 +47,8 @@ from candour.moderation.schemas import (
     SupportMessageRequest,
     UnhideRequest,
 )
+from candour.queue import screening
+from candour.queue.models import ItemState, TargetKind
 
 router = APIRouter(tags=["moderation"])
 BASE = "/conversations/{conversation_id}/moderation"
@@ -60,7 +62,7 @@ STAFF = (NotAuthenticated, PermissionDenied, NotFound)
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ReportOut,
     responses=problem_responses(
-        NotAuthenticated, PermissionDenied, NotFound, TargetNotFound, RateLimited
+        NotAuthenticated, PermissionDenied, NotFound, ContributionNotFound, RateLimited
     ),
 )
 async def report_contribution(
@@ -71,7 +73,7 @@ async def report_contribution(
     settings: SettingsDep,
 ) -> ReportOut:
     """Who reported is not recorded; the post joins the moderation queue with the reason."""
-    return await service.report(
+    return await triage.report(
         session,
         settings,
         caller,
@@ -101,7 +103,7 @@ async def list_moderation_queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[QueueItemOut]:
     states = state or [ItemState.open, ItemState.claimed]
-    return await service.list_queue(
+    return await triage.list_queue(
         session, caller, conversation_id, states=states, category=category, limit=limit
     )
 
@@ -118,7 +120,7 @@ async def list_moderation_queue(
 async def claim_moderation_item(
     item_id: uuid.UUID, caller: FacilitatorCaller, session: SessionDep
 ) -> QueueItemOut:
-    return await service.claim(session, caller, item_id)
+    return await triage.claim(session, caller, item_id)
 
 
 @router.post(
@@ -133,7 +135,7 @@ async def claim_moderation_item(
 async def resolve_moderation_item(
     item_id: uuid.UUID, body: ResolveRequest, caller: FacilitatorCaller, session: SessionDep
 ) -> QueueItemOut:
-    return await service.resolve(session, caller, item_id, body.decision)
+    return await triage.resolve(session, caller, item_id, body.decision)
 
 
 @router.get(
@@ -141,7 +143,7 @@ async def resolve_moderation_item(
     operation_id="get_contribution_history",
     summary="A post as the facilitators see it, with its queue items and audit history",
     response_model=ContributionHistory,
-    responses=problem_responses(*STAFF, TargetNotFound),
+    responses=problem_responses(*STAFF, ContributionNotFound),
 )
 async def get_contribution_history(
     conversation_id: uuid.UUID,
@@ -150,7 +152,7 @@ async def get_contribution_history(
     caller: FacilitatorCaller,
     session: SessionDep,
 ) -> ContributionHistory:
-    return await service.history(session, caller, conversation_id, target_kind, target_id)
+    return await triage.history(session, caller, conversation_id, target_kind, target_id)
 
 
 @router.post(
@@ -158,7 +160,7 @@ async def get_contribution_history(
     operation_id="hide_contribution",
     summary="Hide a post behind a public note",
     response_model=ContributionView,
-    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+    responses=problem_responses(*STAFF, ContributionNotFound, ActionNotPossible),
 )
 async def hide_contribution(
     conversation_id: uuid.UUID,
@@ -170,7 +172,7 @@ async def hide_contribution(
 ) -> ContributionView:
     """The public sees "Hidden by the facilitators" and the reason's category; replies
     under a hidden post stay visible."""
-    return await service.set_moderation(
+    return await actions.set_moderation(
         session,
         caller,
         conversation_id,
@@ -187,7 +189,7 @@ async def hide_contribution(
     operation_id="unhide_contribution",
     summary="Show a hidden post again (or approve a held one)",
     response_model=ContributionView,
-    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+    responses=problem_responses(*STAFF, ContributionNotFound, ActionNotPossible),
 )
 async def unhide_contribution(
     conversation_id: uuid.UUID,
@@ -197,7 +199,7 @@ async def unhide_contribution(
     caller: FacilitatorCaller,
     session: SessionDep,
 ) -> ContributionView:
-    return await service.set_moderation(
+    return await actions.set_moderation(
         session,
         caller,
         conversation_id,
@@ -215,7 +217,7 @@ async def unhide_contribution(
     summary="Enter an idea or comment from a paper form",
     status_code=status.HTTP_201_CREATED,
     response_model=ContributionView,
-    responses=problem_responses(*STAFF, TargetNotFound, PaperWindowClosed),
+    responses=problem_responses(*STAFF, ContributionNotFound, PaperWindowClosed),
 )
 async def create_paper_submission(
     conversation_id: uuid.UUID,
@@ -225,7 +227,7 @@ async def create_paper_submission(
     settings: SettingsDep,
 ) -> ContributionView:
     """Marked as from paper, with no author; accepted after the close for the grace period."""
-    return await service.create_paper_submission(session, settings, caller, conversation_id, body)
+    return await paper.create_paper_submission(session, settings, caller, conversation_id, body)
 
 
 _CSV_OR_JSON: dict[int | str, dict[str, Any]] = {
@@ -253,7 +255,7 @@ async def list_audit_log(
     until: datetime | None = None,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> Any:
-    entries = await service.list_audit(
+    entries = await audit.list_audit(
         session,
         caller,
         conversation_id,
@@ -264,7 +266,7 @@ async def list_audit_log(
     )
     if format == "csv":
         return Response(
-            service.audit_csv(entries),
+            audit.audit_csv(entries),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="candour-audit-log.csv"'},
         )
@@ -312,7 +314,7 @@ async def remove_screening_term(term: str, _: FacilitatorCaller, session: Sessio
     operation_id="amend_contribution",
     summary="Reword a post to take out what identifies someone",
     response_model=ContributionView,
-    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+    responses=problem_responses(*STAFF, ContributionNotFound, ActionNotPossible),
 )
 async def amend_contribution(
     conversation_id: uuid.UUID,
@@ -324,7 +326,7 @@ async def amend_contribution(
 ) -> ContributionView:
     """The public sees the new text with "Edited by the facilitators"; the original stays in
     the audit log, for facilitators only."""
-    return await service.amend(session, caller, conversation_id, target_kind, target_id, body)
+    return await actions.amend(session, caller, conversation_id, target_kind, target_id, body)
 
 
 @router.post(
@@ -332,7 +334,7 @@ async def amend_contribution(
     operation_id="remove_contribution",
     summary="Remove an abusive post and tell its author why",
     response_model=Removed,
-    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+    responses=problem_responses(*STAFF, ContributionNotFound, ActionNotPossible),
 )
 async def remove_contribution(
     conversation_id: uuid.UUID,
@@ -343,7 +345,7 @@ async def remove_contribution(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Removed:
-    return await service.remove(
+    return await actions.remove(
         session, settings, caller, conversation_id, target_kind, target_id, body
     )
 
@@ -353,7 +355,7 @@ async def remove_contribution(
     operation_id="move_idea",
     summary="Move an idea to another section",
     response_model=ContributionView,
-    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+    responses=problem_responses(*STAFF, ContributionNotFound, ActionNotPossible),
 )
 async def move_idea(
     conversation_id: uuid.UUID,
@@ -362,7 +364,7 @@ async def move_idea(
     caller: FacilitatorCaller,
     session: SessionDep,
 ) -> ContributionView:
-    return await service.move_idea(session, caller, conversation_id, idea_id, body)
+    return await restructure.move_idea(session, caller, conversation_id, idea_id, body)
 
 
 @router.post(
@@ -370,7 +372,7 @@ async def move_idea(
     operation_id="split_idea",
     summary="Split a multi-topic idea into several",
     response_model=SplitResult,
-    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+    responses=problem_responses(*STAFF, ContributionNotFound, ActionNotPossible),
 )
 async def split_idea(
     conversation_id: uuid.UUID,
@@ -379,7 +381,7 @@ async def split_idea(
     caller: FacilitatorCaller,
     session: SessionDep,
 ) -> SplitResult:
-    return await service.split_idea(session, caller, conversation_id, idea_id, body)
+    return await restructure.split_idea(session, caller, conversation_id, idea_id, body)
 
 
 @router.post(
@@ -387,7 +389,7 @@ async def split_idea(
     operation_id="merge_ideas",
     summary="Merge duplicate ideas into this one",
     response_model=ContributionView,
-    responses=problem_responses(*STAFF, TargetNotFound, ActionNotPossible),
+    responses=problem_responses(*STAFF, ContributionNotFound, ActionNotPossible),
 )
 async def merge_ideas(
     conversation_id: uuid.UUID,
@@ -397,7 +399,7 @@ async def merge_ideas(
     session: SessionDep,
 ) -> ContributionView:
     """Comments move over; each person's vote counts once."""
-    return await service.merge_ideas(session, caller, conversation_id, idea_id, body)
+    return await restructure.merge_ideas(session, caller, conversation_id, idea_id, body)
 
 
 CASES = "/conversations/{conversation_id}/safeguarding"
@@ -410,7 +412,7 @@ CASE_ERRORS = (NotAuthenticated, PermissionDenied, cases.CaseNotFound, cases.Cas
     summary="Open a safeguarding case from a post",
     status_code=status.HTTP_201_CREATED,
     response_model=CaseOut,
-    responses=problem_responses(*STAFF, TargetNotFound, cases.CaseConflict),
+    responses=problem_responses(*STAFF, ContributionNotFound, cases.CaseConflict),
 )
 async def open_safeguarding_case(
     conversation_id: uuid.UUID,

@@ -6,9 +6,10 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from candour.audit.schemas import AuditEntryOut
 from candour.contributions.models import Moderation, ReasonCategory, Source, Status
 from candour.core.schemas import RequestBody, ResponseBody
-from candour.moderation.models import ItemState, TargetKind
+from candour.queue.models import ItemState, TargetKind
 
 REASON = Field(min_length=3, max_length=2_000, description="Why: kept in the audit log.")
 
@@ -68,19 +69,6 @@ class QueueItemOut(ResponseBody):
     decision: str | None
     created_at: datetime
     target: ContributionView
-
-
-class AuditEntryOut(ResponseBody):
-    id: uuid.UUID
-    at: datetime
-    actor: str
-    action: str
-    target_kind: TargetKind | None
-    target_id: uuid.UUID | None
-    reason_category: ReasonCategory | None
-    reason: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
 
 
 class ContributionHistory(ResponseBody):

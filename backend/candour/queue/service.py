@@ -1,5 +1,5 @@
-"""Putting posts in the moderation queue. Imports no other domain, so the contributions
-domain can screen a post on arrival without a cycle."""
+"""Putting posts in the moderation queue, or adding reasons to the item a post already has.
+Used by screening on arrival and by participants' reports (from moderation)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import func, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from candour.moderation.models import PRIORITY, ItemState, ModerationItem, TargetKind
+from candour.queue.models import PRIORITY, ItemState, ModerationItem, TargetKind
 
 
 async def enqueue(

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour import identity
 from candour.core.errors import NotFound
-from candour.moderation.models import ScreeningTerm, TargetKind
-from candour.moderation.queue import enqueue
+from candour.queue.models import ScreeningTerm, TargetKind
+from candour.queue.service import enqueue
 
 
 @dataclass(frozen=True)
