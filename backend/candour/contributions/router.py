@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
-from candour.contributions import service
+from candour.contributions import reading, voting, writing
+from candour.contributions.context import Context
 from candour.contributions.errors import (
     ContributionNotFound,
     ContributionWithdrawn,
@@ -48,20 +49,20 @@ async def _context(
     pending_caller: PendingCaller,
     conversation_id: uuid.UUID,
     only: Role | None = None,
-) -> service.Context:
+) -> Context:
     access = await access_to(executor, pending_caller, conversation_id, only)
-    return service.Context(settings, access.caller, access.conversation)
+    return Context(settings, access.caller, access.conversation)
 
 
 async def _reader(
     conversation_id: uuid.UUID, caller: PendingCallerDep, session: SessionDep, settings: SettingsDep
-) -> service.Context:
+) -> Context:
     return await _context(session, settings, caller, conversation_id)
 
 
 async def _writer(
     conversation_id: uuid.UUID, caller: PendingCallerDep, session: SessionDep, settings: SettingsDep
-) -> service.Context:
+) -> Context:
     return await _context(session, settings, caller, conversation_id, Role.participant)
 
 
@@ -70,7 +71,7 @@ async def _direct_reader(
     caller: PendingCallerDep,
     connection: ConnectionDep,
     settings: SettingsDep,
-) -> service.Context:
+) -> Context:
     return await _context(connection, settings, caller, conversation_id)
 
 
@@ -79,17 +80,17 @@ async def _direct_writer(
     caller: PendingCallerDep,
     connection: ConnectionDep,
     settings: SettingsDep,
-) -> service.Context:
+) -> Context:
     return await _context(connection, settings, caller, conversation_id, Role.participant)
 
 
 # Who is calling and in which conversation (the path's `conversation_id`), checked in one
 # query. The Direct… ones serve the busiest routes, whose services run only prepared
 # statements, on a pooled connection without an ORM session (see core/prepared.py).
-ReaderContext = Annotated[service.Context, Depends(_reader)]
-WriterContext = Annotated[service.Context, Depends(_writer)]
-DirectReaderContext = Annotated[service.Context, Depends(_direct_reader)]
-DirectWriterContext = Annotated[service.Context, Depends(_direct_writer)]
+ReaderContext = Annotated[Context, Depends(_reader)]
+WriterContext = Annotated[Context, Depends(_writer)]
+DirectReaderContext = Annotated[Context, Depends(_direct_reader)]
+DirectWriterContext = Annotated[Context, Depends(_direct_writer)]
 
 IDEAS = "/conversations/{conversation_id}/ideas"
 COMMENTS = "/conversations/{conversation_id}/comments"
@@ -130,7 +131,7 @@ async def list_ideas(
 ) -> IdeaPage:
     """Published ideas of the conversation, or of one section. Keyset-paginated: follow
     `next_cursor`. "Most divided" ranks ideas by the size of the smaller side."""
-    return await service.list_ideas(
+    return await reading.list_ideas(
         connection, ctx, section_id=section_id, sort=sort, cursor=cursor, limit=limit
     )
 
@@ -153,7 +154,7 @@ async def create_idea(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> IdeaOut:
-    idea, created = await service.create_idea(session, ctx, body, idempotency_key)
+    idea, created = await writing.create_idea(session, ctx, body, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
     return idea
@@ -171,7 +172,7 @@ async def get_idea(
     idea_id: uuid.UUID,
     connection: ConnectionDep,
 ) -> IdeaOut:
-    return await service.get_idea(connection, ctx, idea_id)
+    return await reading.get_idea(connection, ctx, idea_id)
 
 
 @router.patch(
@@ -187,7 +188,7 @@ async def update_idea(
     body: IdeaUpdate,
     session: SessionDep,
 ) -> IdeaOut:
-    return await service.update_idea(session, ctx, idea_id, body)
+    return await writing.update_idea(session, ctx, idea_id, body)
 
 
 @router.post(
@@ -203,7 +204,7 @@ async def withdraw_idea(
     session: SessionDep,
 ) -> IdeaOut:
     """It leaves every list and its text is no longer shown; comments under it stay."""
-    return await service.withdraw_idea(session, ctx, idea_id)
+    return await writing.withdraw_idea(session, ctx, idea_id)
 
 
 @router.put(
@@ -220,7 +221,7 @@ async def vote_idea(
     connection: ConnectionDep,
 ) -> Tally:
     """One vote per participant per idea; the answer holds the exact new counts."""
-    return await service.vote_idea(connection, ctx, idea_id, body.vote)
+    return await voting.vote_idea(connection, ctx, idea_id, body.vote)
 
 
 @router.get(
@@ -237,7 +238,7 @@ async def list_comments(
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> CommentPage:
-    return await service.list_comments(session, ctx, idea_id, cursor=cursor, limit=limit)
+    return await reading.list_comments(session, ctx, idea_id, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -258,7 +259,7 @@ async def create_comment(
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> CommentOut:
-    comment, created = await service.create_comment(session, ctx, idea_id, body, idempotency_key)
+    comment, created = await writing.create_comment(session, ctx, idea_id, body, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
     return comment
@@ -277,7 +278,7 @@ async def update_comment(
     body: CommentUpdate,
     session: SessionDep,
 ) -> CommentOut:
-    return await service.update_comment(session, ctx, comment_id, body)
+    return await writing.update_comment(session, ctx, comment_id, body)
 
 
 @router.post(
@@ -292,7 +293,7 @@ async def withdraw_comment(
     comment_id: uuid.UUID,
     session: SessionDep,
 ) -> CommentOut:
-    return await service.withdraw_comment(session, ctx, comment_id)
+    return await writing.withdraw_comment(session, ctx, comment_id)
 
 
 @router.put(
@@ -308,7 +309,7 @@ async def vote_comment(
     body: VoteRequest,
     connection: ConnectionDep,
 ) -> Tally:
-    return await service.vote_comment(connection, ctx, comment_id, body.vote)
+    return await voting.vote_comment(connection, ctx, comment_id, body.vote)
 
 
 @router.get(
@@ -329,7 +330,7 @@ async def search_contributions(
     cursor: Cursor = None,
     limit: Limit = 20,
 ) -> SearchPage:
-    return await service.search_contributions(
+    return await reading.search_contributions(
         session, ctx, q=q, section_id=section_id, cursor=cursor, limit=limit
     )
 
@@ -348,4 +349,4 @@ async def list_my_contributions(
     conversation_id: uuid.UUID | None = None,
 ) -> MyContributions:
     """Your own ideas and comments (withdrawn ones too), newest first."""
-    return await service.list_my_contributions(session, settings, caller, conversation_id)
+    return await reading.list_my_contributions(session, settings, caller, conversation_id)

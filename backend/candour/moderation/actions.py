@@ -17,7 +17,7 @@ from candour.contributions.models import (
     Moderation,
     ReasonCategory,
 )
-from candour.contributions.service import REASON_WORDS
+from candour.contributions.shapes import REASON_WORDS
 from candour.conversations import service as conversations
 from candour.core.errors import FieldProblem, InvalidInput
 from candour.core.settings import Settings
