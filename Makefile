@@ -6,14 +6,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+# Redocly CLI, which lints the OpenAPI document, pinned in openapi/package-lock.json.
+STAMP_NODE := openapi/node_modules/.installed
+REDOCLY := openapi/node_modules/.bin/redocly
 
-.PHONY: run test lint format openapi check-openapi lock migrate worker bench clean help
+.PHONY: run test lint format openapi lint-openapi check-openapi lock migrate worker bench clean help
 
 help:
 	@echo "make run      install, start the embedded database, load the demo, serve on :8000"
 	@echo "make test     lint, then the whole test suite (PostgreSQL, SMTP and Chromium are real)"
 	@echo "make lint     ruff, mypy and the import contracts"
 	@echo "make openapi  regenerate openapi/openapi.json from the app"
+	@echo "make lint-openapi  lint openapi/openapi.json with Redocly's recommended rules"
 	@echo "make lock     re-pin requirements*.txt from pyproject.toml"
 	@echo "make bench    build a 50,000-idea conversation and measure the API against a bare baseline"
 
@@ -28,6 +32,10 @@ $(STAMP_RUN): $(BIN)/python requirements.txt pyproject.toml
 
 $(STAMP_DEV): $(STAMP_RUN) requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(STAMP_NODE): openapi/package.json openapi/package-lock.json
+	npm ci --prefix openapi --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: $(STAMP_RUN)
@@ -49,11 +57,14 @@ format: $(STAMP_DEV)
 	$(BIN)/ruff check --fix backend tests migrations bench
 	$(BIN)/ruff format backend tests migrations bench
 
-test: lint
+test: lint $(STAMP_NODE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 openapi: $(STAMP_RUN)
 	$(BIN)/python -m candour openapi openapi/openapi.json
+
+lint-openapi: $(STAMP_NODE)
+	$(REDOCLY) lint --config openapi/redocly.yaml openapi/openapi.json
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
@@ -66,4 +77,4 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/load.py --small-database candour_bench_small --wait-quiet 20
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache openapi/node_modules

@@ -20,6 +20,7 @@ from candour.conversations.router import router as conversations_router
 from candour.core.database import SessionDep, create_engine, create_sessionmaker
 from candour.core.errors import install_error_handlers
 from candour.core.http import SecurityHeadersAndAccessLog
+from candour.core.openapi_document import install_openapi_document
 from candour.core.periodic import run_periodically
 from candour.core.settings import PROJECT_ROOT, Settings, get_settings
 from candour.identity.router import router as identity_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    install_openapi_document(app)
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersAndAccessLog)
     if settings.cors_origins:
