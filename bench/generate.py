@@ -9,7 +9,7 @@ loaded with asyncpg ``COPY`` and ``INSERT … SELECT generate_series``:
 - one conversation, open now, that opened three weeks ago; 20 sections;
 - participants (``p00001@bench.example`` …, role participant, all with the password in
   ``bench/common.py``, hashed once with argon2) with their memberships and sealed author
-  links, exactly as ``candour.identity.service.enrol`` writes them;
+  links, exactly as ``candour.identity.enrolment.enrol`` writes them;
 - ideas with text drawn from a small vocabulary of NHS staff topics, spread over the
   sections with skewed popularity, written by participants' pseudonyms (a few are paper
   submissions or withdrawn), created over the three weeks;

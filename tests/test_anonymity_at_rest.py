@@ -147,10 +147,10 @@ async def test_links_are_not_stored_in_the_order_people_joined(
     conversation_id = await make_conversation(app)
     admin = await make_person(app, role="admin")
     async with app.state.sessionmaker() as session, session.begin():
-        from candour.identity import service
+        from candour.identity.importing import import_participants
 
         csv = "email\n" + "\n".join(f"p{n:03d}@trust.example" for n in range(60))
-        await service.import_participants(
+        await import_participants(
             session,
             app.state.settings,
             csv_text=csv,

@@ -1,8 +1,8 @@
 """The demo conversation that ``make run`` loads once in development.
 
-Accounts are created through the identity service (there is no API to set a password
-without an emailed link); everything else goes through the public API, in process, as a
-real client would.
+Accounts are created through the identity domain's import (there is no API to set a
+password without an emailed link); everything else goes through the public API, in process,
+as a real client would.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from candour.core.database import create_engine, create_sessionmaker
 from candour.core.security import hash_password
 from candour.core.settings import Settings
-from candour.identity import service as identity
+from candour.identity.importing import import_participants
 from candour.identity.models import Account
 
 DEMO_DOMAIN = "demo.candour.example"
@@ -113,7 +113,7 @@ async def load_demo(settings: Settings) -> list[DemoAccount]:
             ):
                 return DEMO_ACCOUNTS
             rows = "\n".join(f"{a.email},{a.role},Demo {a.role.title()}" for a in DEMO_ACCOUNTS)
-            await identity.import_participants(
+            await import_participants(
                 session,
                 settings,
                 csv_text="email,role,name\n" + rows,

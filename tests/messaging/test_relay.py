@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from candour.core.security import hash_client_key
-from candour.identity.service import account_throttle_key
+from candour.identity.counters import account_throttle_key
 from tests.identity.test_invitation_journey import deliver_all
 from tests.moderation.conftest import Desk
 from tests.support.factories import new_client, sign_in

@@ -49,10 +49,10 @@ async def make_activity(
             password=f"alice secret {uuid.uuid4()}",
         )
     else:
-        from candour.identity import service
+        from candour.identity.enrolment import enrol
 
         async with app.state.sessionmaker() as session, session.begin():
-            await service.enrol(session, app.state.settings, [alice.id], cid)
+            await enrol(session, app.state.settings, [alice.id], cid)
     # Own passwords, so their hashes are theirs alone and a leftover one can be spotted.
     bob = await make_person(app, conversation_id=cid, password=f"bob secret {uuid.uuid4()}")
     ids = {}

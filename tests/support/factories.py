@@ -14,7 +14,7 @@ from sqlalchemy import select
 from candour.conversations import service as conversations
 from candour.conversations.schemas import ConversationCreate
 from candour.core.security import hash_password
-from candour.identity import service as identity
+from candour.identity.enrolment import enrol
 from candour.identity.models import Account
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -82,7 +82,7 @@ async def make_person(
         session.add(account)
         await session.flush()
         if conversation_id is not None:
-            await identity.enrol(session, app.state.settings, [account.id], conversation_id)
+            await enrol(session, app.state.settings, [account.id], conversation_id)
     return Person(account.id, email, password or "", role, name)
 
 

@@ -37,8 +37,7 @@ from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, pr
 from candour.core.pagination import InvalidCursor
 from candour.core.prepared import Executor
 from candour.core.settings import Settings, SettingsDep
-from candour.identity import ParticipantCaller, PendingCaller, PendingCallerDep, Role
-from candour.identity.errors import RateLimited
+from candour.identity import ParticipantCaller, PendingCaller, PendingCallerDep, RateLimited, Role
 
 router = APIRouter(tags=["contributions"])
 

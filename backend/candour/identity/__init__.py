@@ -2,12 +2,16 @@
 
 Other domains use only what this module exports: who is calling (``AnyCaller``,
 ``ParticipantCaller`` …, each a :class:`Caller` with a role and a per-conversation
-pseudonym) and, in later issues, "reach the author of this pseudonym". They never import
-``candour.identity.models`` or ``candour.identity.service``; ``lint-imports`` and
-``tests/test_architecture.py`` hold that line.
+pseudonym) and, in later issues, "reach the author of this pseudonym". Every module inside this
+package is private to it (an allow-list: a module added here later is private too); other
+domains import ``candour.identity`` and nothing under it. ``lint-imports`` (the
+``protected`` contract in pyproject.toml) and ``tests/test_architecture.py`` hold that line.
 """
 
+from candour.identity.counters import purge_stale_counters
 from candour.identity.dependencies import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
     Actor,
     AdminCaller,
     AnyCaller,
@@ -22,6 +26,7 @@ from candour.identity.dependencies import (
     require_role,
     standing_columns,
 )
+from candour.identity.errors import RateLimited
 from candour.identity.lifecycle import (
     Forgotten,
     Person,
@@ -33,9 +38,10 @@ from candour.identity.lifecycle import (
 )
 from candour.identity.models import Role
 from candour.identity.relay import AuthorUnreachable, deliver_to_author, mentions_a_staff_name
-from candour.identity.service import purge_stale_counters
 
 __all__ = [
+    "CSRF_COOKIE",
+    "SESSION_COOKIE",
     "Actor",
     "AdminCaller",
     "AnyCaller",
@@ -48,6 +54,7 @@ __all__ = [
     "PendingCaller",
     "PendingCallerDep",
     "Person",
+    "RateLimited",
     "RateLimitedAction",
     "Role",
     "SponsorCaller",

@@ -19,9 +19,11 @@ from candour.core.errors import NotAuthenticated, PermissionDenied
 from candour.core.prepared import Executor
 from candour.core.security import InvalidSessionToken, SessionClaims, decode_session_token
 from candour.core.settings import Settings, SettingsDep
-from candour.identity import service
+from candour.identity.accounts import conversation_ids_of
+from candour.identity.counters import spend_allowance
 from candour.identity.models import Role
 from candour.identity.pseudonyms import pseudonym_for
+from candour.identity.sessions import role_for_session, role_for_session_column, takes_part_column
 
 SESSION_COOKIE = "candour_session"
 CSRF_COOKIE = "candour_csrf"
@@ -79,17 +81,17 @@ class Caller:
         """Does the caller take part in this conversation? As SQL to add to another query,
         so the check costs no round trip of its own (the account stays a bound parameter
         inside identity's own table)."""
-        return service.takes_part_column(conversation_id, self._account_id)
+        return takes_part_column(conversation_id, self._account_id)
 
     async def spend(self, session: Executor, action: RateLimitedAction) -> None:
         """Count one rate-limited action by this person; 429 ``rate_limited`` past the limit."""
         limit, window = action.allowance(self._settings)
-        await service.spend_allowance(
+        await spend_allowance(
             session, self._settings, self._account_id, action.value, limit, window
         )
 
     async def conversation_ids(self, session: AsyncSession) -> list[uuid.UUID]:
-        return await service.conversation_ids_of(session, self._account_id)
+        return await conversation_ids_of(session, self._account_id)
 
     async def actor(self, session: AsyncSession) -> Actor:
         """Who a member of staff is, for the audit log. Participants have no actor: they
@@ -139,7 +141,7 @@ class PendingCaller:
 
     async def check(self, session: Executor) -> Caller:
         """The same check as a query of its own."""
-        return self.confirm(await service.role_for_session(session, self.claims, self.for_write))
+        return self.confirm(await role_for_session(session, self.claims, self.for_write))
 
 
 def standing_columns(
@@ -150,7 +152,7 @@ def standing_columns(
     They read :attr:`PendingCaller.params`; the account stays a bound parameter. For a
     write the account row is share-locked until the request commits, so that an erasure
     waits for writes already under way and every later write finds no account."""
-    return service.role_for_session_column(for_write), service.takes_part_column(conversation_id)
+    return role_for_session_column(for_write), takes_part_column(conversation_id)
 
 
 async def _pending_caller(

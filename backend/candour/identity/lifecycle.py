@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.security import hash_client_key
 from candour.core.settings import Settings
+from candour.identity.accounts import normalise_email
+from candour.identity.counters import account_throttle_key, allowance_key, sign_in_link_key
 from candour.identity.dependencies import Caller, RateLimitedAction
 from candour.identity.models import (
     Account,
@@ -24,12 +26,6 @@ from candour.identity.models import (
     SignInFailure,
 )
 from candour.identity.pseudonyms import pseudonym_for
-from candour.identity.service import (
-    account_throttle_key,
-    allowance_key,
-    normalise_email,
-    sign_in_link_key,
-)
 from candour.mail import service as mail
 
 

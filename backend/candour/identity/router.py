@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import Settings, SettingsDep
-from candour.identity import service
+from candour.identity import accounts, importing, links, passwords, sessions, signin
 from candour.identity.dependencies import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -52,15 +52,15 @@ def _client_of(request: Request) -> str:
 
 async def _me(session: AsyncSession, account: Account) -> Me:
     return Me(
-        **service.me_fields(account),
-        conversation_ids=await service.conversation_ids_of(session, account.id),
+        **accounts.me_fields(account),
+        conversation_ids=await accounts.conversation_ids_of(session, account.id),
     )
 
 
 async def _start_session(
     session: AsyncSession, settings: Settings, response: Response, account: Account
 ) -> SessionOut:
-    token, claims = service.open_session(settings, account)
+    token, claims = sessions.open_session(settings, account)
     max_age = settings.access_token_minutes * 60
     response.set_cookie(
         SESSION_COOKIE,
@@ -106,8 +106,8 @@ async def login(
 ) -> SessionOut:
     """Answers the same, in the same time, for an unknown address and a wrong password.
     Repeated failures are refused for a while (429 with `Retry-After`)."""
-    async with service.minimum_duration(settings.auth_min_response_ms):
-        account = await service.authenticate(
+    async with signin.minimum_duration(settings.auth_min_response_ms):
+        account = await signin.authenticate(
             session, settings, email=body.email, password=body.password, client=_client_of(request)
         )
     return await _start_session(session, settings, response, account)
@@ -136,8 +136,8 @@ async def request_sign_in_link(
     body: SignInLinkRequest, session: SessionDep, settings: SettingsDep
 ) -> Accepted:
     """The answer, and the time it takes, are the same whether or not the address is known."""
-    async with service.minimum_duration(settings.auth_min_response_ms):
-        await service.request_sign_in_link(session, settings, body.email)
+    async with signin.minimum_duration(settings.auth_min_response_ms):
+        await links.request_sign_in_link(session, settings, body.email)
         await session.flush()
     return Accepted(detail=LINK_REQUESTED)
 
@@ -153,7 +153,7 @@ async def set_password(
     body: SetPasswordRequest, response: Response, session: SessionDep, settings: SettingsDep
 ) -> SessionOut:
     """The link works once and expires; setting a password ends every older session."""
-    account = await service.set_password_with_link(
+    account = await passwords.set_password_with_link(
         session, settings, token=body.token, password=body.password
     )
     return await _start_session(session, settings, response, account)
@@ -174,7 +174,7 @@ async def change_password(
     settings: SettingsDep,
 ) -> SessionOut:
     """Every other session of yours stops working; this one is renewed."""
-    account = await service.change_password(
+    account = await passwords.change_password(
         session,
         settings,
         account_id=caller.account_id,
@@ -208,7 +208,7 @@ async def import_participants(
     body: ImportParticipantsRequest, _: AdminCaller, session: SessionDep, settings: SettingsDep
 ) -> ImportReport:
     """All or nothing: a bad row refuses the import and the answer lists every bad line."""
-    return await service.import_participants(
+    return await importing.import_participants(
         session,
         settings,
         csv_text=body.csv,
@@ -228,5 +228,5 @@ async def assign_role(
     body: AssignRoleRequest, _: AdminCaller, session: SessionDep
 ) -> AccountSummary:
     """Their current sessions end, so the new role takes effect at their next sign-in."""
-    account = await service.assign_role(session, email=body.email, role=body.role)
+    account = await accounts.assign_role(session, email=body.email, role=body.role)
     return AccountSummary.model_validate(account)

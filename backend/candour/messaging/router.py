@@ -8,8 +8,7 @@ from candour.contributions.errors import ContributionNotFound
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import SettingsDep
-from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCaller
-from candour.identity.errors import RateLimited
+from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCaller, RateLimited
 from candour.messaging import service
 from candour.messaging.schemas import MessageAuthorRequest, ReplyRequest, ThreadOut, UnreadOut
 

@@ -13,8 +13,7 @@ from candour.contributions.models import Moderation, ReasonCategory
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import SettingsDep
-from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCaller
-from candour.identity.errors import RateLimited
+from candour.identity import AuthorUnreachable, FacilitatorCaller, ParticipantCaller, RateLimited
 from candour.moderation import actions, cases, paper, restructure, triage
 from candour.moderation.errors import (
     ActionNotPossible,

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Response
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import SettingsDep
-from candour.identity import AdminCaller, AnyCaller
-from candour.identity.dependencies import CSRF_COOKIE, SESSION_COOKIE
+from candour.identity import CSRF_COOKIE, SESSION_COOKIE, AdminCaller, AnyCaller
 from candour.privacy import service
 from candour.privacy.schemas import (
     Erased,
