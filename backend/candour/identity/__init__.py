@@ -37,7 +37,8 @@ from candour.identity.lifecycle import (
     profile_of_caller,
 )
 from candour.identity.models import Role
-from candour.identity.relay import AuthorUnreachable, deliver_to_author, mentions_a_staff_name
+from candour.identity.relay import AuthorUnreachable, deliver_to_author
+from candour.identity.staff_names import mentions_a_staff_name
 
 __all__ = [
     "CSRF_COOKIE",

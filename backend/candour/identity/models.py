@@ -11,7 +11,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, func
+from sqlalchemy import (
+    CheckConstraint,
+    Computed,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,6 +34,18 @@ class Role(StrEnum):
     admin = "admin"
 
 
+def name_key_sql(value: str) -> str:
+    """How names are compared, as SQL over ``value``: lower case, and every run of
+    characters other than letters, digits and apostrophes made one space ("Anne-Marie
+    O'Brien" and "anne marie o'brien" compare equal). Applied by PostgreSQL to the stored
+    names and to the words of a post alike, so the two cannot disagree."""
+    # Written as PostgreSQL prints it back, so Alembic sees the generated column unchanged.
+    return (
+        f"TRIM(BOTH FROM regexp_replace(lower(({value})::text), "
+        "'[^[:alnum:]'']+'::text, ' '::text, 'g'::text))"
+    )
+
+
 class Account(Base):
     """A person who may sign in: their address, name, role and password hash."""
 
@@ -34,11 +55,18 @@ class Account(Base):
             "role IN ('participant', 'facilitator', 'sponsor', 'admin')", name="role_known"
         ),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        # Screening looks a post's runs of words up here (``staff_names``): an index lookup
+        # per post, whatever the size of the staff list. One-word names are not looked for.
+        Index("ix_accounts_name_key", "name_key"),
     )
 
     id: Mapped[uuid.UUID] = random_id_column()
     email: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
+    # Kept by PostgreSQL from display_name, so every writer (import, erasure) keeps it right.
+    name_key: Mapped[str | None] = mapped_column(
+        Text, Computed(name_key_sql("display_name"), persisted=True)
+    )
     role: Mapped[str] = mapped_column(String(20), default=Role.participant.value)
     # Non-identifying attributes (staff group, site), used only in aggregate.
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")

@@ -6,10 +6,9 @@ an email through the outbox, and returns nothing about the person to its caller.
 
 from __future__ import annotations
 
-import re
 import uuid
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.errors import Conflict
@@ -62,21 +61,3 @@ async def staff_label(session: AsyncSession, account_id: uuid.UUID) -> str:
     if account is None:
         return "(erased staff account)"
     return account.display_name or account.email
-
-
-async def mentions_a_staff_name(session: AsyncSession, text: str) -> bool:
-    """Does ``text`` contain the full name of someone on the staff list? Answers only yes
-    or no, so the list itself never leaves the identity domain."""
-    # Compare words only: "(Quentin Zebedee," and "quentin  zebedee" both match.
-    lowered = " " + " ".join(re.sub(r"[^\w']+", " ", text.lower()).split()) + " "
-    name = func.regexp_replace(func.lower(Account.display_name), r"[^[:alnum:]']+", " ", "g")
-    found = await session.scalar(
-        select(Account.id)
-        .where(
-            Account.display_name.is_not(None),
-            func.strpos(Account.display_name, " ") > 0,
-            func.strpos(literal(lowered), " " + func.trim(name) + " ") > 0,
-        )
-        .limit(1)
-    )
-    return found is not None
