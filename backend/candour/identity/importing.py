@@ -159,7 +159,9 @@ async def import_participants(
         )
     invited = 0
     if send_invitations and created:
-        await issue_links(session, settings, list(created.items()), INVITATION)
+        await issue_links(
+            session, settings, list(created.items()), INVITATION, conversation_id=conversation_id
+        )
         invited = len(created)
     return ImportReport(
         created=len(created),

@@ -28,6 +28,18 @@ REQUESTED = "requested"
 LINKS_PER_ADDRESS_PER_HOUR = 3
 
 
+def invitation_key_prefix(conversation_id: uuid.UUID) -> str:
+    """How the outbox knows an invitation to a conversation: its idempotency key starts with
+    this, so delivery can be counted per conversation without a column naming anyone."""
+    return f"invitation:{conversation_id}:"
+
+
+def _mail_key(token_hash: bytes, purpose: str, conversation_id: uuid.UUID | None) -> str:
+    if purpose == INVITATION and conversation_id is not None:
+        return f"{invitation_key_prefix(conversation_id)}{token_hash.hex()}"
+    return f"sign-in-link:{token_hash.hex()}"
+
+
 def _link_email(settings: Settings, token: str, purpose: str, hours: float) -> tuple[str, str]:
     link = f"{settings.public_url.rstrip('/')}/#/set-password?token={token}"
     if purpose == INVITATION:
@@ -49,9 +61,17 @@ def _link_email(settings: Settings, token: str, purpose: str, hours: float) -> t
 
 
 async def issue_links(
-    session: AsyncSession, settings: Settings, accounts: list[tuple[str, uuid.UUID]], purpose: str
+    session: AsyncSession,
+    settings: Settings,
+    accounts: list[tuple[str, uuid.UUID]],
+    purpose: str,
+    *,
+    conversation_id: uuid.UUID | None = None,
 ) -> None:
-    """Replace any unused links of these people with fresh ones and queue the emails."""
+    """Replace any unused links of these people with fresh ones and queue the emails.
+
+    Invitations to a conversation (``conversation_id``) are queued under its key prefix,
+    which is how their delivery is counted and their failures resent."""
     ids = [account_id for _, account_id in accounts]
     await session.execute(
         delete(SignInToken).where(SignInToken.account_id.in_(ids), SignInToken.used_at.is_(None))
@@ -77,7 +97,7 @@ async def issue_links(
         subject, body = _link_email(settings, token, purpose, hours)
         messages.append(
             {
-                "idempotency_key": f"sign-in-link:{token_hash.hex()}",
+                "idempotency_key": _mail_key(token_hash, purpose, conversation_id),
                 "recipient": email,
                 "subject": subject,
                 "body": body,

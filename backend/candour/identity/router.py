@@ -1,6 +1,8 @@
-"""Sign-in, sessions, and the admin's import of staff."""
+"""Sign-in, sessions, and the admin's import of staff, their invitations and roles."""
 
 from __future__ import annotations
+
+import uuid
 
 from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,7 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from candour.core.database import SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.settings import Settings, SettingsDep
-from candour.identity import accounts, importing, links, passwords, sessions, signin
+from candour.identity import (
+    accounts,
+    importing,
+    invitations,
+    links,
+    passwords,
+    sessions,
+    signin,
+)
 from candour.identity.dependencies import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -30,6 +40,8 @@ from candour.identity.schemas import (
     ChangePasswordRequest,
     ImportParticipantsRequest,
     ImportReport,
+    InvitationsResent,
+    InvitationTotals,
     LoginRequest,
     Me,
     SessionOut,
@@ -230,3 +242,33 @@ async def assign_role(
     """Their current sessions end, so the new role takes effect at their next sign-in."""
     account = await accounts.assign_role(session, email=body.email, role=body.role)
     return AccountSummary.model_validate(account)
+
+
+@router.get(
+    "/conversations/{conversation_id}/invitations",
+    operation_id="get_invitation_totals",
+    summary="How the invitations to a conversation stand",
+    response_model=InvitationTotals,
+    responses=problem_responses(NotAuthenticated, PermissionDenied, NotFound),
+)
+async def get_invitation_totals(
+    conversation_id: uuid.UUID, _: AdminCaller, session: SessionDep
+) -> InvitationTotals:
+    """The invitations the imports sent to people new to this conversation: queued, sent
+    and failed. Counts only; no address is ever returned."""
+    return await invitations.invitation_totals(session, conversation_id)
+
+
+@router.post(
+    "/conversations/{conversation_id}/invitations/resend",
+    operation_id="resend_failed_invitations",
+    summary="Invite again those whose invitation failed",
+    response_model=InvitationsResent,
+    responses=problem_responses(NotAuthenticated, PermissionDenied, NotFound),
+)
+async def resend_failed_invitations(
+    conversation_id: uuid.UUID, _: AdminCaller, session: SessionDep, settings: SettingsDep
+) -> InvitationsResent:
+    """Each person whose invitation was given up on gets a fresh link in a new invitation,
+    once: a second call finds nothing left to resend."""
+    return await invitations.resend_failed_invitations(session, settings, conversation_id)

@@ -102,3 +102,31 @@ class AccountSummary(ResponseBody):
     email: str
     display_name: str | None
     role: Role
+
+
+class InvitationTotals(ResponseBody):
+    """How the invitations to one conversation stand. Counts only: nobody is named."""
+
+    queued: int = Field(
+        description="Waiting to be sent, including those that failed and will be tried again."
+    )
+    retrying: int = Field(
+        description="Of the queued, how many have failed at least once (the mail server "
+        "refused or could not be reached); they are tried again with growing waits."
+    )
+    sent: int = Field(description="Accepted by the mail server.")
+    failed: int = Field(
+        description="Given up on after the last attempt. Resend them with "
+        "`resend_failed_invitations`."
+    )
+
+
+class InvitationsResent(ResponseBody):
+    requeued: int = Field(
+        description="People invited again, each with a fresh link (the old one may have "
+        "expired); their invitations are queued."
+    )
+    cleared: int = Field(
+        description="Failed invitations dropped without a resend: the person has set a "
+        "password since, or is no longer in the conversation."
+    )
