@@ -117,17 +117,63 @@ export function newIdempotencyKey() {
 }
 
 /**
+ * fetch() cannot tell how much of a request body has gone, so a large upload (a staff CSV)
+ * goes through XMLHttpRequest, whose upload events can. It resolves to a fetch Response,
+ * so the answer is read the same way as every other; it rejects only when the network
+ * fails, as fetch does.
+ */
+function sendWithProgress(method, url, headers, payload, onUploadProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.withCredentials = true;
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.setRequestHeader("Cache-Control", "no-store");
+    for (const type of ["progress", "load"]) {
+      xhr.upload.addEventListener(type, (event) => {
+        if (event.lengthComputable) onUploadProgress(event.loaded, event.total);
+      });
+    }
+    xhr.addEventListener("load", () => {
+      const responseHeaders = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(":");
+        if (at > 0) responseHeaders.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      const empty = [101, 204, 205, 304].includes(xhr.status);
+      resolve(
+        new Response(empty ? null : xhr.responseText, {
+          status: xhr.status,
+          statusText: xhr.statusText,
+          headers: responseHeaders,
+        }),
+      );
+    });
+    xhr.addEventListener("error", () => reject(new TypeError("network error")));
+    xhr.addEventListener("abort", () => reject(new TypeError("aborted")));
+    xhr.send(payload ?? null);
+  });
+}
+
+/**
  * Call the API. `path` starts with "/api/". Resolves to the parsed JSON (or null for an
  * empty answer); rejects with an ApiError. A `probe` asks whether a session exists, so its
  * 401 is an answer rather than a session that ended. `query` becomes the query string;
  * `headers` are added to the request's own. With `file` (a default file name), the answer
- * is a download: it resolves to { blob, name } instead of parsed JSON.
+ * is a download: it resolves to { blob, name } instead of parsed JSON. With
+ * `onUploadProgress`, it is called as the body goes out with (sent, total) in bytes.
  */
 export async function request(
   method,
   path,
   body = undefined,
-  { probe = false, query = null, headers: extraHeaders = null, file = null } = {},
+  {
+    probe = false,
+    query = null,
+    headers: extraHeaders = null,
+    file = null,
+    onUploadProgress = null,
+  } = {},
 ) {
   const headers = { Accept: "application/json, application/problem+json", ...extraHeaders };
   if (file) headers.Accept = "text/csv, application/json, application/problem+json";
@@ -138,13 +184,17 @@ export async function request(
   }
   let response;
   try {
-    response = await fetch(API_BASE + path + queryString(query), {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "include",
-      cache: "no-store",
-    });
+    const url = API_BASE + path + queryString(query);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    response = onUploadProgress
+      ? await sendWithProgress(method, url, headers, payload, onUploadProgress)
+      : await fetch(url, {
+          method,
+          headers,
+          body: payload,
+          credentials: "include",
+          cache: "no-store",
+        });
   } catch {
     throw new ApiError({
       status: 0,
@@ -217,6 +267,82 @@ export const api = {
   },
   getConversation(id) {
     return request("GET", `/api/conversations/${encodeURIComponent(id)}`);
+  },
+
+  // --- the admin console ---
+
+  /** Resolves to the new ConversationOut. Times are ISO strings with an offset. */
+  createConversation({ title, introduction, opensAt, closesAt, timeZone, moderationMode }) {
+    return request("POST", "/api/conversations", {
+      title,
+      introduction,
+      opens_at: opensAt,
+      closes_at: closesAt,
+      time_zone: timeZone,
+      moderation_mode: moderationMode,
+    });
+  },
+  /** Change only the fields in `changes` (API names: title, opens_at, completed_at …). */
+  updateConversation(id, changes) {
+    return request("PATCH", `/api/conversations/${e(id)}`, changes);
+  },
+  /** Resolves to the new SectionOut, placed last. */
+  createSection(conversationId, { title, description }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/sections`, {
+      title,
+      description,
+    });
+  },
+  updateSection(conversationId, sectionId, { title, description }) {
+    return request("PATCH", `/api/conversations/${e(conversationId)}/sections/${e(sectionId)}`, {
+      title,
+      description,
+    });
+  },
+  /** Every section's id, in the new order; resolves to [SectionOut] in that order. */
+  reorderSections(conversationId, sectionIds) {
+    return request("PUT", `/api/conversations/${e(conversationId)}/sections/order`, {
+      section_ids: sectionIds,
+    });
+  },
+  /** Refused (409 section_not_empty) while the section holds ideas. */
+  deleteSection(conversationId, sectionId) {
+    return request("DELETE", `/api/conversations/${e(conversationId)}/sections/${e(sectionId)}`);
+  },
+  /** kind: faq | privacy | support. Resolves to the PageOut with the HTML as stored. */
+  updatePage(conversationId, kind, { title, bodyHtml }) {
+    return request("PUT", `/api/conversations/${e(conversationId)}/pages/${e(kind)}`, {
+      title,
+      body_html: bodyHtml,
+    });
+  },
+  /**
+   * Import staff from CSV text, all or nothing; resolves to the ImportReport, or rejects
+   * with import_rejected and one error per bad line. onUploadProgress(sent, total).
+   */
+  importParticipants({ csv, conversationId, sendInvitations }, { onUploadProgress = null } = {}) {
+    return request(
+      "POST",
+      "/api/admin/participants/import",
+      { csv, conversation_id: conversationId, send_invitations: sendInvitations },
+      { onUploadProgress },
+    );
+  },
+  /** { queued, retrying, sent, failed }: counts of one conversation's invitations. */
+  invitationTotals(conversationId) {
+    return request("GET", `/api/conversations/${e(conversationId)}/invitations`);
+  },
+  /** Resolves to { requeued, cleared }. */
+  resendFailedInvitations(conversationId) {
+    return request("POST", `/api/conversations/${e(conversationId)}/invitations/resend`);
+  },
+  /** role: participant | facilitator | sponsor | admin. Resolves to the AccountSummary. */
+  assignRole(email, role) {
+    return request("PUT", "/api/admin/roles", { email, role });
+  },
+  /** { retention_days, conversations: [{ conversation_id, retention_due_at, … }] }. */
+  retentionStatus() {
+    return request("GET", "/api/admin/retention");
   },
 
   // --- a conversation's sections and pages ---

@@ -4,6 +4,13 @@
 import { ApiError, api, onSessionEnded } from "./api.js";
 import { SERVICE_NAME } from "./config.js";
 import { h, replaceChildren } from "./dom.js";
+import admin from "./pages/admin.js";
+import { conversationSettings, newConversation } from "./pages/admin-conversation.js";
+import adminImport from "./pages/admin-import.js";
+import adminInvitations from "./pages/admin-invitations.js";
+import adminPages from "./pages/admin-pages.js";
+import adminRoles from "./pages/admin-roles.js";
+import adminSections from "./pages/admin-sections.js";
 import audit from "./pages/audit.js";
 import changePassword from "./pages/change-password.js";
 import conversation from "./pages/conversation.js";
@@ -53,6 +60,15 @@ const routes = [
   { path: "/conversations/:id/audit", page: audit },
   { path: "/conversations/:id/safeguarding", page: caseList },
   { path: "/safeguarding/:caseId", page: casePage },
+  // The admin console.
+  { path: "/admin", page: admin },
+  { path: "/admin/roles", page: adminRoles },
+  { path: "/admin/conversations/new", page: newConversation },
+  { path: "/admin/conversations/:id", page: conversationSettings },
+  { path: "/admin/conversations/:id/sections", page: adminSections },
+  { path: "/admin/conversations/:id/pages", page: adminPages },
+  { path: "/admin/conversations/:id/import", page: adminImport },
+  { path: "/admin/conversations/:id/invitations", page: adminInvitations },
 ];
 
 const main = document.getElementById("main-content");
@@ -126,6 +142,7 @@ function renderHeader(person) {
       link("/", "Conversations"),
       person.role === "participant" ? link("/my-posts", "My posts") : null,
       person.role === "participant" ? link("/inbox", ["Inbox ", inboxBadge]) : null,
+      person.role === "admin" ? link("/admin", "Administration") : null,
       link("/change-password", "Change password"),
       h(
         "li",

@@ -150,3 +150,55 @@ export function dayStart(day, timeZone, plusDays = 0) {
   }
   return new Date(guess.getTime() - offset).toISOString();
 }
+
+/**
+ * The wall-clock time of `iso` in `timeZone`, as a datetime-local input wants it:
+ * "2026-03-02T09:00". Empty for no date.
+ */
+export function zonedInputValue(iso, timeZone) {
+  if (!iso) return "";
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  for (const { type, value } of format.formatToParts(new Date(iso))) parts[type] = value;
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * The moment a wall-clock time ("2026-03-02T09:00") happens in `timeZone`, as an ISO
+ * string; null for anything else. A time skipped by a clock change is read with the offset
+ * in force before it (09:30 on a day that jumps from 01:00 to 02:00 is still 09:30).
+ */
+export function zonedInputToIso(value, timeZone) {
+  const found = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(value || "");
+  if (!found) return null;
+  const [year, month, day, hour, minute] = found.slice(1).map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  if (Number.isNaN(wall)) return null;
+  try {
+    // The offset at the guess, then at the moment it points to (they differ near a change).
+    let instant = wall - zoneOffset(new Date(wall), timeZone);
+    instant = wall - zoneOffset(new Date(instant), timeZone);
+    return new Date(instant).toISOString();
+  } catch {
+    return null;
+  }
+}
+
+/** The IANA time zones this browser knows, with `current` among them. */
+export function timeZoneNames(current = "Europe/London") {
+  let names = [];
+  try {
+    names = Intl.supportedValuesOf("timeZone");
+  } catch {
+    names = ["Europe/London", "UTC"];
+  }
+  return [...new Set([...names, "UTC", current])].sort();
+}

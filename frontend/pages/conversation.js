@@ -94,6 +94,17 @@ export default {
         ),
         h("p", {}, statusTag(conversation)),
         ctx.person.role === "facilitator" ? consoleNav(conversation) : null,
+        ctx.person.role === "admin"
+          ? h(
+              "p",
+              {},
+              h(
+                "a",
+                { href: href(`/admin/conversations/${conversation.id}`) },
+                "Manage this conversation",
+              ),
+            )
+          : null,
         h(
           "div",
           { class: "layout" },

@@ -58,6 +58,17 @@ export default {
         {},
         h("h1", { id: "page-heading", tabindex: "-1" }, greeting.heading),
         h("p", { class: "lead" }, greeting.lead),
+        ctx.person.role === "admin"
+          ? h(
+              "p",
+              {},
+              h(
+                "a",
+                { href: href("/admin") },
+                "Administration: create a conversation, import staff, give roles",
+              ),
+            )
+          : null,
         h("h2", { class: "heading-m" }, listHeading),
         conversations.length
           ? h("ul", { class: "card-list" }, conversations.map(conversationCard))

@@ -1,0 +1,107 @@
+// What the admin console's pages share: the guard that keeps them to admins, the trail back
+// to the list of conversations, and the navigation between one conversation's settings,
+// sections, pages, staff import and invitations.
+
+import { api } from "../api.js";
+import { h } from "../dom.js";
+import { href } from "../router.js";
+import { breadcrumbs, isMissing, notFoundView } from "./layout.js";
+
+export const ADMIN_HOME = { text: "Administration", path: "/admin" };
+
+const CONVERSATION_LINKS = [
+  { key: "settings", text: "Settings", path: (id) => `/admin/conversations/${id}` },
+  { key: "sections", text: "Sections", path: (id) => `/admin/conversations/${id}/sections` },
+  { key: "pages", text: "Pages", path: (id) => `/admin/conversations/${id}/pages` },
+  { key: "import", text: "Import staff", path: (id) => `/admin/conversations/${id}/import` },
+  { key: "invitations", text: "Invitations", path: (id) => `/admin/conversations/${id}/invitations` },
+];
+
+/** The trail of an admin page: Administration, then (optionally) the conversation. */
+export function adminTrail(conversation = null) {
+  const trail = [ADMIN_HOME];
+  if (conversation) {
+    trail.push({ text: conversation.title, path: `/admin/conversations/${conversation.id}` });
+  }
+  return trail;
+}
+
+/** One conversation's admin navigation; `current` is marked as the page shown. */
+export function adminNav(conversation, current) {
+  return h(
+    "nav",
+    { class: "console-nav", "aria-label": "Conversation administration" },
+    h("p", { class: "console-nav__title", "aria-hidden": "true" }, "Administration"),
+    h(
+      "ul",
+      { class: "console-nav__list" },
+      CONVERSATION_LINKS.map((link) =>
+        h(
+          "li",
+          { class: "console-nav__item" },
+          h(
+            "a",
+            {
+              class: "console-nav__link",
+              href: href(link.path(conversation.id)),
+              "aria-current": link.key === current ? "page" : null,
+            },
+            link.text,
+          ),
+        ),
+      ),
+      h(
+        "li",
+        { class: "console-nav__item" },
+        h(
+          "a",
+          { class: "console-nav__link", href: href(`/conversations/${conversation.id}`) },
+          "View as staff see it",
+        ),
+      ),
+    ),
+  );
+}
+
+/** The top of an admin page about one conversation: trail, caption, heading, navigation. */
+export function adminHeader(conversation, heading, current) {
+  return [
+    breadcrumbs(current === "settings" ? [ADMIN_HOME] : adminTrail(conversation)),
+    h("span", { class: "caption" }, conversation.title),
+    h("h1", { id: "page-heading", class: ["h1--tight", "break-words"], tabindex: "-1" }, heading),
+    adminNav(conversation, current),
+  ];
+}
+
+/** What an admin page says to anyone else (the API refuses them anyway). */
+export function adminsOnly() {
+  return {
+    title: "For administrators only",
+    node: h(
+      "div",
+      {},
+      h("h1", { id: "page-heading", tabindex: "-1" }, "For administrators only"),
+      h(
+        "p",
+        {},
+        "This page is part of the administration console. Sign in with an administrator's " +
+          "account to use it.",
+      ),
+      h("p", {}, h("a", { href: href("/") }, "Go to your conversations")),
+    ),
+  };
+}
+
+/**
+ * Load the conversation an admin page is about. Resolves to { conversation } or, when the
+ * page cannot be shown, { view } (not an admin, or no such conversation).
+ */
+export async function adminConversation(ctx) {
+  if (ctx.person.role !== "admin") return { view: adminsOnly() };
+  try {
+    return { conversation: await api.getConversation(ctx.params.id) };
+  } catch (error) {
+    if (isMissing(error)) return { view: notFoundView("Conversation", [ADMIN_HOME]) };
+    throw error;
+  }
+}
