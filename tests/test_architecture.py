@@ -79,6 +79,7 @@ _DISTRIBUTIONS = {
     "email_validator": "email-validator",
     "pydantic_settings": "pydantic-settings",
     "nh3": "nh3",
+    "sklearn": "scikit-learn",
 }
 
 

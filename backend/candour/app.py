@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from candour.analysis.router import router as analysis_router
 from candour.contributions.router import router as contributions_router
 from candour.conversations.router import router as conversations_router
 from candour.core.database import SessionDep, create_engine, create_sessionmaker
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(moderation_router)
     api.include_router(messaging_router)
     api.include_router(privacy_router)
+    api.include_router(analysis_router)
     app.include_router(api)
     if FRONTEND_DIR.is_dir():
         app.mount("/", StaticFiles(directory=FRONTEND_DIR, html=True), name="spa")

@@ -202,12 +202,14 @@ class Comment(Base):
 
 class IdeaVote(Base):
     """One like (+1) or dislike (-1) per voter per idea. No time is kept: when a vote was
-    cast could be matched against other records."""
+    cast could be matched against other records. A 0 is a Pol.is "pass", which only an
+    import writes (``analysis.interchange``): it counts as neither a like nor a dislike, but
+    the opinion groups keep it as a vote."""
 
     __tablename__ = "idea_votes"
     __table_args__ = (
         PrimaryKeyConstraint("idea_id", "voter_pseudonym"),
-        CheckConstraint("value IN (-1, 1)", name="value_known"),
+        CheckConstraint("value IN (-1, 0, 1)", name="value_known"),
     )
 
     idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))

@@ -37,6 +37,7 @@ from candour.identity.lifecycle import (
     profile_of_caller,
 )
 from candour.identity.models import Role
+from candour.identity.pseudonyms import imported_pseudonym
 from candour.identity.relay import AuthorUnreachable, deliver_to_author
 from candour.identity.staff_names import mentions_a_staff_name
 
@@ -62,6 +63,7 @@ __all__ = [
     "deliver_to_author",
     "erase_person",
     "forget_participants_of",
+    "imported_pseudonym",
     "mentions_a_staff_name",
     "person_by_email",
     "person_of_caller",

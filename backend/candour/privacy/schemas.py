@@ -111,7 +111,7 @@ class ExportedVote(ResponseBody):
     item_text: str | None = Field(
         description="The idea's title, or the comment's text. " + _HIDDEN_TEXT
     )
-    vote: str
+    vote: str = Field(description="`like` or `dislike` (`pass` only on imported votes).")
 
 
 class ExportedProfile(ResponseBody):

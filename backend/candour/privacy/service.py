@@ -199,6 +199,10 @@ async def retention_status(session: AsyncSession, settings: Settings) -> Retenti
 
 # --- export ------------------------------------------------------------------------------
 
+# A 0 is a Pol.is "pass", which only imported (never a real person's) votes hold; named all
+# the same, so that no vote is ever shown as the other thing.
+_VOTE_WORDS = {1: "like", -1: "dislike", 0: "pass"}
+
 
 async def export_my_data(session: AsyncSession, settings: Settings, caller: Caller) -> MyDataExport:
     """Everything the caller posted and voted, found by recomputing their pseudonyms.
@@ -301,7 +305,7 @@ async def export_my_data(session: AsyncSession, settings: Settings, caller: Call
                 kind=kind,
                 item_id=item,
                 item_text=shown(text, status, moderation, author),
-                vote="like" if v == 1 else "dislike",
+                vote=_VOTE_WORDS[v],
             )
             for kind, rows in (("idea", voted_on), ("comment", comments_voted_on))
             for cid, item, text, status, moderation, author, v in rows
