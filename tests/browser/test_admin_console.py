@@ -271,3 +271,31 @@ async def test_an_admin_is_refused_what_makes_no_sense_and_resends_a_failed_invi
     assert len(smtp_server.to(invited)) == 2, "the first invitation and the resent one"
     assert not await has_horizontal_scroll(page), "the invitations page scrolls sideways"
     assert await serious_accessibility_violations(page) == []
+
+    # A larger file: each step of the progress is shown, and the report shows its first rows.
+    big = "email,staff_group\n" + "".join(f"s{n:05}@trust.example,Nursing\n" for n in range(2_500))
+    await page.goto(f"/#/admin/conversations/{cid}/import")
+    await page.get_by_label("CSV file", exact=True).set_input_files(
+        files=[{"name": "everyone.csv", "mimeType": "text/csv", "buffer": big.encode()}]
+    )
+    await page.get_by_label("Email each new person an invitation").uncheck()
+    await page.evaluate(
+        """() => {
+            window.importSteps = [];
+            const label = document.querySelector(".import-progress__label");
+            new MutationObserver(() => window.importSteps.push(label.textContent))
+                .observe(label, { childList: true, characterData: true, subtree: true });
+        }"""
+    )
+    await page.get_by_role("button", name="Import", exact=True).click()
+    await expect(page.get_by_role("heading", name="Import report")).to_be_focused(timeout=30_000)
+    await expect(
+        page.get_by_text("everyone.csv has been imported: 2,500 new people")
+    ).to_be_visible()
+    await expect(page.get_by_text("The first 1,000 of 2,500 rows are shown.")).to_be_visible()
+    steps = await page.evaluate("window.importSteps")
+    assert steps[0].startswith("Step 1 of 3: reading the file"), steps
+    assert any(s.startswith("Step 2 of 3: sending the file") for s in steps), steps
+    assert steps[-1] == "Step 3 of 3: checking and importing 2,500 rows", steps
+    await expect(page.locator(".import-progress")).to_be_hidden()
+    assert await seed.db.fetchval("SELECT count(*) FROM outbox_messages") == 1, "none invited"
