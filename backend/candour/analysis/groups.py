@@ -16,8 +16,8 @@ The steps, and where Pol.is does each:
    there.
 2. Missing cells are filled with the idea's mean (``small-conv-update-graph`` ``:mat``);
    the matrix is centred on those means, so filled cells become 0.
-3. PCA to two components (``powerit-pca``; here exactly, by the eigenvectors of the
-   centred matrix's Gram matrix).
+3. PCA to two components (``powerit-pca``, by power iteration; here by the eigenvectors
+   of the centred matrix's Gram matrix, exactly or by Lanczos iteration for many ideas).
 4. Each participant is projected from the ideas they voted on and the projection is scaled
    by √(ideas ÷ their votes) (``sparsity-aware-project-ptpt``), so that sparse voters are
    not pulled to the centre. As in Pol.is, the ideas and votes counted there include the
@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.linalg
 import scipy.sparse
+import scipy.sparse.linalg
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
@@ -61,6 +62,7 @@ GROUP_RUNS = 10
 MAX_GROUPS = 5
 Z_90 = 1.2816  # one-sided 90%: Pol.is's ``z-sig-90?``
 TOP = 5
+DENSE_AXES = 1_000  # ideas; past this the Gram matrix is not built (principal_axes)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -130,11 +132,25 @@ def two_prop_test(
 
 def principal_axes(centred: scipy.sparse.csr_matrix) -> FloatArray:
     """The first two principal axes (rows) of an already centred matrix, each with its
-    largest component positive so the answer does not depend on the solver's signs."""
+    largest component positive so the answer does not depend on the solver's signs.
+
+    Up to :data:`DENSE_AXES` ideas, exactly from the dense ideas × ideas Gram matrix; beyond,
+    by Lanczos iteration on it as an operator (never built: 50,000 ideas would need 20 GB),
+    from a fixed start, so the answer is the same every time."""
     ideas = centred.shape[1]
-    gram = np.asarray((centred.T @ centred).todense(), dtype=np.float64)
     wanted = min(2, ideas)
-    _, vectors = scipy.linalg.eigh(gram, subset_by_index=[ideas - wanted, ideas - 1])
+    if ideas <= DENSE_AXES:
+        gram = np.asarray((centred.T @ centred).todense(), dtype=np.float64)
+        _, vectors = scipy.linalg.eigh(gram, subset_by_index=[ideas - wanted, ideas - 1])
+    else:
+        transposed = centred.T.tocsr()
+        gram_operator = scipy.sparse.linalg.LinearOperator(
+            (ideas, ideas), matvec=lambda v: transposed @ (centred @ v), dtype=np.float64
+        )
+        values, vectors = scipy.sparse.linalg.eigsh(
+            gram_operator, k=wanted, which="LA", v0=np.ones(ideas)
+        )
+        vectors = vectors[:, np.argsort(values)]
     axes = np.zeros((2, ideas))
     axes[:wanted] = vectors[:, ::-1].T
     for row in axes[:wanted]:
