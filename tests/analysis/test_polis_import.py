@@ -266,3 +266,19 @@ async def test_an_anonymous_import_is_refused(
     )
     assert response.status_code == 401
     assert await _counts(db) == (0, 0, 0, 0)
+
+
+async def test_an_export_made_a_moment_ago_imports_closed(
+    admin: Staff, db: asyncpg.Connection
+) -> None:
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    comments = f"timestamp,comment-id,author-id,moderated,comment-body\n{now_ms},0,1,1,Fresh\n"
+    votes = f"timestamp,comment-id,voter-id,vote\n{now_ms},0,2,1\n"
+    response = await import_polis(admin, comments, votes)
+    assert response.status_code == 201, response.text
+    window = await db.fetchrow(
+        "SELECT opens_at, closes_at FROM conversations WHERE id = $1",
+        uuid.UUID(response.json()["conversation_id"]),
+    )
+    assert window is not None
+    assert window["opens_at"] < window["closes_at"] <= datetime.now(UTC)

@@ -94,15 +94,15 @@ A Pol.is open-data export of a Candour conversation: comments.csv and votes.csv.
 
 
 def _window(parsed: PolisConversation) -> tuple[datetime, datetime]:
-    """A closed window around the file's times: the hour of the first, to the hour after the
-    last; without times, the hour before now."""
+    """A window around the file's times — the hour of the first, to the hour after the last —
+    that has closed by now (an import is a record: nobody votes in it any more)."""
+    now = datetime.now(UTC)
     times = [s.created_at for s in parsed.statements if s.created_at is not None]
     if parsed.last_vote_at is not None:
         times.append(parsed.last_vote_at)
-    if not times:
-        closes = coarsen(datetime.now(UTC), 3600)
-        return closes - _HOUR, closes
-    return coarsen(min(times), 3600), coarsen(max(times), 3600) + _HOUR
+    closes = min(coarsen(max(times), 3600) + _HOUR, now) if times else now
+    opens = coarsen(min(times), 3600) if times else closes - _HOUR
+    return min(opens, closes - _HOUR), closes
 
 
 async def import_polis(
