@@ -547,7 +547,9 @@ def clients(server: Server, n: int) -> list[httpx.AsyncClient]:
 
 def start_profiler(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
     """py-spy on a server for ``seconds``: collapsed stacks, one per line, into ``output``
-    (summarise with ``bench/spy_summary.py``)."""
+    (summarise with ``bench/spy_summary.py``). py-spy writes nothing, and says so only on
+    its standard error, which is not kept, when the folder does not exist: it is made here."""
+    output.parent.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(  # noqa: S603
         [
             str(Path(sys.executable).with_name("py-spy")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
@@ -93,3 +95,49 @@ async def test_a_new_window_resets_the_count(app: FastAPI, client: httpx.AsyncCl
     assert await db.fetchval("SELECT count(*) FROM action_counters") == 0, (
         "the retention job drops old windows"
     )
+
+
+async def test_a_refused_vote_is_not_counted_and_says_when_to_retry(settings: Settings, db) -> None:
+    """A vote is counted in the same statement that locks the idea (one round trip fewer):
+    past the limit it is refused before anything else is looked at, and the refusal rolls
+    its own count back with the rest."""
+    strict = settings.model_copy(update={"rate_limit_votes_per_minute": 2})
+    app = create_app(strict)
+    async with LifespanManager(app), new_client(app) as alice, new_client(app) as bob:
+        cid = await make_conversation(app)
+        sid = await make_section(app, cid)
+        alice_headers = await sign_in(alice, await make_person(app, conversation_id=cid))
+        bob_headers = await sign_in(bob, await make_person(app, conversation_id=cid))
+        base = f"/api/conversations/{cid}"
+        posted = await alice.post(
+            f"{base}/ideas",
+            json={"section_id": str(sid), "title": "An idea", "body": "text"},
+            headers=alice_headers,
+        )
+        url = f"{base}/ideas/{posted.json()['id']}/vote"
+        nowhere = f"{base}/ideas/{uuid.uuid4()}/vote"
+
+        async def counters() -> list[tuple[str, int]]:
+            rows = await db.fetch("SELECT key_hash, count FROM action_counters ORDER BY 1")
+            return [(row["key_hash"], row["count"]) for row in rows]
+
+        before = await counters()
+        missing = await bob.put(nowhere, json={"vote": "like"}, headers=bob_headers)
+        assert missing.status_code == 404
+        assert await counters() == before, "a vote for no idea is not counted"
+        for vote in ("like", "dislike"):
+            assert (await bob.put(url, json={"vote": vote}, headers=bob_headers)).status_code == 200
+        counted = await counters()
+        refused = await bob.put(url, json={"vote": "none"}, headers=bob_headers)
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "rate_limited"
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+        assert (await bob.put(nowhere, json={"vote": "like"}, headers=bob_headers)).status_code == (
+            429
+        ), "the limit is checked before the idea is looked for"
+        assert await counters() == counted, "refused votes take their counts back"
+        idea = await db.fetchrow("SELECT like_count, dislike_count FROM ideas")
+        assert (idea["like_count"], idea["dislike_count"]) == (0, 1)
+        assert await db.fetchval("SELECT value FROM idea_votes") == -1
+        mine = await alice.put(url, json={"vote": "like"}, headers=alice_headers)
+        assert mine.status_code == 200, "others are not affected"

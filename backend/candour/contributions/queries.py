@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
     tuple_,
     update,
 )
@@ -39,6 +40,7 @@ from candour.contributions.schemas import IdeaSort
 from candour.conversations.models import Section
 from candour.core.database import table_of
 from candour.core.prepared import Prepared
+from candour.identity import allowance_spent
 
 ideas = table_of(Idea)
 comments = table_of(Comment)
@@ -136,15 +138,27 @@ ONE_IDEA = Prepared(
 
 
 def _lock(items: Table) -> Select[Any]:
-    """The item a vote is for, locked until the request commits: votes on one item queue
-    behind each other, so each reads the voter's previous vote after the last one wrote."""
-    return (
+    """Count the vote against the caller's rate limit and lock the item it is for, in one
+    statement: ``spent`` (the caller's count in this window, this vote included) and the
+    item's ``status`` and ``moderation`` (NULL when the conversation has no such item).
+
+    Parameters: ``item_id``, ``conversation_id`` and :attr:`candour.identity.Allowance.params`
+    (identity keeps the counter: a keyed hash, never the account). The item stays locked
+    until the request commits: votes on one item queue behind each other, so each reads the
+    voter's previous vote after the last one wrote (in :func:`_vote`, whose snapshot is
+    taken once the lock is held). A refused vote rolls its count back with the rest."""
+    allowance = allowance_spent()
+    item = (
         select(items.c.status, items.c.moderation)
         .where(
             items.c.id == bindparam("item_id"),
             items.c.conversation_id == bindparam("conversation_id"),
         )
         .with_for_update()
+        .subquery("item")
+    )
+    return select(allowance.c.count.label("spent"), item.c.status, item.c.moderation).select_from(
+        allowance.outerjoin(item, true())
     )
 
 

@@ -25,15 +25,15 @@ from candour.contributions.schemas import (
     CommentOut,
     CommentPage,
     IdeaOut,
-    IdeaPage,
     IdeaSort,
     MyContributions,
     SearchHit,
     SearchPage,
 )
 from candour.contributions.shapes import (
+    as_json,
     comments_out,
-    idea_out,
+    idea_fields,
     ideas_out,
 )
 from candour.core.errors import FieldProblem
@@ -51,7 +51,8 @@ async def list_ideas(
     sort: IdeaSort,
     cursor: str | None,
     limit: int,
-) -> IdeaPage:
+) -> bytes:
+    """A page as the JSON of an :class:`IdeaPage` (see :func:`shapes.as_json`)."""
     scope = f"ideas:{ctx.conversation.id}:{section_id}:{sort.value}"
     params: dict[str, Any] = {
         "me": ctx.pseudonym,
@@ -79,8 +80,8 @@ async def list_ideas(
                 str(rows[-1]["id"]),
             ],
         )
-    items = [idea_out(ctx, row, row["my_vote"], row["is_mine"]) for row in rows]
-    return IdeaPage(items=items, next_cursor=next_cursor)
+    items = [idea_fields(ctx, row, row["my_vote"], row["is_mine"]) for row in rows]
+    return as_json({"items": items, "next_cursor": next_cursor})
 
 
 async def require_section(session: Executor, ctx: Context, section_id: uuid.UUID) -> None:
@@ -106,13 +107,14 @@ async def find_idea(
     return idea
 
 
-async def get_idea(session: Executor, ctx: Context, idea_id: uuid.UUID) -> IdeaOut:
+async def get_idea(session: Executor, ctx: Context, idea_id: uuid.UUID) -> bytes:
+    """The JSON of an :class:`IdeaOut` (see :func:`shapes.as_json`)."""
     row = await queries.ONE_IDEA.fetch_one(
         session, {"idea_id": idea_id, "conversation_id": ctx.conversation.id, "me": ctx.pseudonym}
     )
     if row is None:
         raise ContributionNotFound("No such idea in this conversation.")
-    return idea_out(ctx, row, row["my_vote"], row["is_mine"])
+    return as_json(idea_fields(ctx, row, row["my_vote"], row["is_mine"]))
 
 
 async def list_comments(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from candour.contributions import reading, voting, writing
 from candour.contributions.context import Context
@@ -32,11 +34,11 @@ from candour.contributions.schemas import (
 )
 from candour.conversations.access import access_to
 from candour.conversations.errors import ConversationNotOpen
-from candour.core.database import ConnectionDep, SessionDep
+from candour.core.database import RequestConnection, SessionDep
 from candour.core.errors import NotAuthenticated, NotFound, PermissionDenied, problem_responses
 from candour.core.pagination import InvalidCursor
-from candour.core.prepared import Executor
-from candour.core.settings import Settings, SettingsDep
+from candour.core.prepared import Executor, PooledConnection
+from candour.core.settings import SettingsDep
 from candour.identity import ParticipantCaller, PendingCaller, PendingCallerDep, RateLimited, Role
 
 router = APIRouter(tags=["contributions"])
@@ -44,52 +46,52 @@ router = APIRouter(tags=["contributions"])
 
 async def _context(
     executor: Executor,
-    settings: Settings,
     pending_caller: PendingCaller,
     conversation_id: uuid.UUID,
     only: Role | None = None,
 ) -> Context:
     access = await access_to(executor, pending_caller, conversation_id, only)
-    return Context(settings, access.caller, access.conversation)
+    return Context(pending_caller.settings, access.caller, access.conversation)
 
 
 async def _reader(
-    conversation_id: uuid.UUID, caller: PendingCallerDep, session: SessionDep, settings: SettingsDep
+    conversation_id: uuid.UUID, caller: PendingCallerDep, session: SessionDep
 ) -> Context:
-    return await _context(session, settings, caller, conversation_id)
+    return await _context(session, caller, conversation_id)
 
 
 async def _writer(
-    conversation_id: uuid.UUID, caller: PendingCallerDep, session: SessionDep, settings: SettingsDep
+    conversation_id: uuid.UUID, caller: PendingCallerDep, session: SessionDep
 ) -> Context:
-    return await _context(session, settings, caller, conversation_id, Role.participant)
-
-
-async def _direct_reader(
-    conversation_id: uuid.UUID,
-    caller: PendingCallerDep,
-    connection: ConnectionDep,
-    settings: SettingsDep,
-) -> Context:
-    return await _context(connection, settings, caller, conversation_id)
-
-
-async def _direct_writer(
-    conversation_id: uuid.UUID,
-    caller: PendingCallerDep,
-    connection: ConnectionDep,
-    settings: SettingsDep,
-) -> Context:
-    return await _context(connection, settings, caller, conversation_id, Role.participant)
+    return await _context(session, caller, conversation_id, Role.participant)
 
 
 # Who is calling and in which conversation (the path's `conversation_id`), checked in one
-# query. The Direct… ones serve the busiest routes, whose services run only prepared
-# statements, on a pooled connection without an ORM session (see core/prepared.py).
+# query on the request's session.
 ReaderContext = Annotated[Context, Depends(_reader)]
 WriterContext = Annotated[Context, Depends(_writer)]
-DirectReaderContext = Annotated[Context, Depends(_direct_reader)]
-DirectWriterContext = Annotated[Context, Depends(_direct_writer)]
+
+
+@asynccontextmanager
+async def _direct(
+    request: Request, caller: PendingCaller, conversation_id: uuid.UUID, only: Role | None = None
+) -> AsyncIterator[tuple[Context, PooledConnection]]:
+    """For the busiest routes — a list page, one idea, a vote — which run only prepared
+    statements, on a pooled connection without an ORM session (core/prepared.py) that the
+    path operation opens itself: who is calling and where, checked on it in one query as
+    for the other routes; committed or rolled back when the block ends, before the response
+    is sent. Not a dependency: FastAPI's bookkeeping for one with ``yield`` costs more than
+    the rest of a list page's Python (bench/README.md)."""
+    async with RequestConnection(request) as connection:
+        yield await _context(connection, caller, conversation_id, only), connection
+
+
+def _json(content: bytes) -> Response:
+    """The busiest routes' services give the JSON of the route's ``response_model``
+    themselves (``shapes.as_json``): the model stays the contract in the OpenAPI document,
+    and FastAPI neither validates nor encodes it again."""
+    return Response(content, media_type="application/json")
+
 
 IDEAS = "/conversations/{conversation_id}/ideas"
 COMMENTS = "/conversations/{conversation_id}/comments"
@@ -121,18 +123,21 @@ OWN = (*WRITE, ContributionNotFound, NotYourContribution, ContributionWithdrawn)
     responses=problem_responses(NotAuthenticated, NotFound, UnknownSection, InvalidCursor),
 )
 async def list_ideas(
-    ctx: DirectReaderContext,
-    connection: ConnectionDep,
+    request: Request,
+    conversation_id: uuid.UUID,
+    caller: PendingCallerDep,
     section_id: uuid.UUID | None = None,
     sort: IdeaSort = IdeaSort.newest,
     cursor: Cursor = None,
     limit: Limit = 20,
-) -> IdeaPage:
+) -> Response:
     """Published ideas of the conversation, or of one section. Keyset-paginated: follow
     `next_cursor`. "Most divided" ranks ideas by the size of the smaller side."""
-    return await reading.list_ideas(
-        connection, ctx, section_id=section_id, sort=sort, cursor=cursor, limit=limit
-    )
+    async with _direct(request, caller, conversation_id) as (ctx, connection):
+        page = await reading.list_ideas(
+            connection, ctx, section_id=section_id, sort=sort, cursor=cursor, limit=limit
+        )
+    return _json(page)
 
 
 @router.post(
@@ -167,11 +172,14 @@ async def create_idea(
     responses=READ,
 )
 async def get_idea(
-    ctx: DirectReaderContext,
+    request: Request,
     idea_id: uuid.UUID,
-    connection: ConnectionDep,
-) -> IdeaOut:
-    return await reading.get_idea(connection, ctx, idea_id)
+    conversation_id: uuid.UUID,
+    caller: PendingCallerDep,
+) -> Response:
+    async with _direct(request, caller, conversation_id) as (ctx, connection):
+        idea = await reading.get_idea(connection, ctx, idea_id)
+    return _json(idea)
 
 
 @router.patch(
@@ -214,13 +222,16 @@ async def withdraw_idea(
     responses=problem_responses(*LIMITED, ContributionNotFound, ContributionWithdrawn),
 )
 async def vote_idea(
-    ctx: DirectWriterContext,
+    request: Request,
     idea_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    caller: PendingCallerDep,
     body: VoteRequest,
-    connection: ConnectionDep,
-) -> Tally:
+) -> Response:
     """One vote per participant per idea; the answer holds the exact new counts."""
-    return await voting.vote_idea(connection, ctx, idea_id, body.vote)
+    async with _direct(request, caller, conversation_id, Role.participant) as (ctx, connection):
+        tally = await voting.vote_idea(connection, ctx, idea_id, body.vote)
+    return _json(tally)
 
 
 @router.get(
@@ -303,12 +314,15 @@ async def withdraw_comment(
     responses=problem_responses(*LIMITED, ContributionNotFound, ContributionWithdrawn),
 )
 async def vote_comment(
-    ctx: DirectWriterContext,
+    request: Request,
     comment_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    caller: PendingCallerDep,
     body: VoteRequest,
-    connection: ConnectionDep,
-) -> Tally:
-    return await voting.vote_comment(connection, ctx, comment_id, body.vote)
+) -> Response:
+    async with _direct(request, caller, conversation_id, Role.participant) as (ctx, connection):
+        tally = await voting.vote_comment(connection, ctx, comment_id, body.vote)
+    return _json(tally)
 
 
 @router.get(

@@ -8,8 +8,7 @@ reaches the client as an error instead of vanishing after a 200.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
@@ -106,48 +105,46 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-@asynccontextmanager
-async def _ending_with_the_request(
-    finish: Callable[[bool], Awaitable[None]],
-) -> AsyncIterator[None]:
-    """Commit when the path operation returns (``finish(True)``), roll back when it raises —
-    except for a ``DomainError`` whose bookkeeping must stay (``keeps_changes``)."""
-    try:
-        yield
-    except DomainError as error:
-        await finish(error.keeps_changes)
-        raise
-    except BaseException:
-        await finish(False)
-        raise
-    else:
-        await finish(True)
+def commits(error: BaseException | None) -> bool:
+    """Whether a request's work is committed, given how its path operation ended: when it
+    returned (``error`` is None); not when it raised — except for a ``DomainError`` whose
+    bookkeeping must stay (``keeps_changes``)."""
+    if error is None:
+        return True
+    return isinstance(error, DomainError) and error.keeps_changes
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
-
-        async def finish(commit: bool) -> None:
-            await (session.commit() if commit else session.rollback())
-
-        async with _ending_with_the_request(finish):
+        try:
             yield session
+        except BaseException as error:
+            await (session.commit() if commits(error) else session.rollback())
+            raise
+        await session.commit()
 
 
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
 
 
-async def _request_connection(request: Request) -> AsyncIterator[PooledConnection]:
+class RequestConnection:
     """For the few routes that run only :class:`~candour.core.prepared.Prepared` statements:
-    the same commit-before-response rules as :func:`_request_session`, without a session."""
-    connection = PooledConnection(request.app.state.engine)
+    a pooled connection, without a session, for the body of an ``async with`` in the path
+    operation itself, which commits (or rolls back, by :func:`commits`) when the block
+    ends — so before the response is sent, as :data:`SessionDep` does. Those routes open
+    it themselves rather than through a dependency because FastAPI's bookkeeping for a
+    dependency with ``yield`` costs more than the rest of a list page's Python."""
 
-    async def finish(commit: bool) -> None:
-        await connection.finish(commit=commit)
+    __slots__ = ("connection",)
 
-    async with _ending_with_the_request(finish):
-        yield connection
+    def __init__(self, request: Request) -> None:
+        self.connection = PooledConnection(request.app.state.engine)
 
+    async def __aenter__(self) -> PooledConnection:
+        return self.connection
 
-ConnectionDep = Annotated[PooledConnection, Depends(_request_connection, scope="function")]
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: Any
+    ) -> None:
+        await self.connection.finish(commit=commits(error))

@@ -72,5 +72,7 @@ class SecurityHeadersAndAccessLog:
                 await response(scope, receive, send_with_headers)
         finally:
             # Method, route template, status and time only: never the client address or account.
-            elapsed = (time.perf_counter() - started) * 1000
-            logger.info("%s %s %d %.1fms", scope["method"], route_template(scope), status, elapsed)
+            if logger.isEnabledFor(logging.INFO):
+                elapsed = (time.perf_counter() - started) * 1000
+                template = route_template(scope)
+                logger.info("%s %s %d %.1fms", scope["method"], template, status, elapsed)

@@ -129,7 +129,7 @@ class PooledConnection:
         self._engine = engine
         self.dialect: Dialect = engine.dialect
         self._pooled: PoolProxiedConnection | None = None
-        self._transaction: Any = None
+        self._began = False
         self._finished = False
 
     async def driver(self, *, begin: bool) -> Any:
@@ -139,24 +139,24 @@ class PooledConnection:
             self._pooled = await self._engine.raw_connection()
         driver = self._pooled.driver_connection
         assert driver is not None
-        if begin and self._transaction is None:
+        if begin and not self._began:
             # READ COMMITTED, as SQLAlchemy begins its own: the vote relies on each
-            # statement seeing what committed before it started.
-            transaction = driver.transaction(isolation="read_committed")
-            await transaction.start()
-            self._transaction = transaction
+            # statement seeing what committed before it started. Plain statements rather
+            # than asyncpg's Transaction object, whose bookkeeping this does not need.
+            await driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            self._began = True
         return driver
 
     async def finish(self, *, commit: bool) -> None:
         self._finished = True
-        pooled, transaction = self._pooled, self._transaction
-        self._pooled = self._transaction = None
+        pooled, began = self._pooled, self._began
+        self._pooled, self._began = None, False
         if pooled is None:
             return
         driver = pooled.driver_connection
         try:
-            if transaction is not None:
-                await (transaction.commit() if commit else transaction.rollback())
+            if began and driver is not None:
+                await driver.execute("COMMIT" if commit else "ROLLBACK")
         except BaseException:
             await greenlet_spawn(pooled.invalidate)
             raise

@@ -8,7 +8,7 @@ domains import ``candour.identity`` and nothing under it. ``lint-imports`` (the
 ``protected`` contract in pyproject.toml) and ``tests/test_architecture.py`` hold that line.
 """
 
-from candour.identity.counters import purge_stale_counters
+from candour.identity.counters import Allowance, allowance_spent, purge_stale_counters
 from candour.identity.dependencies import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -46,6 +46,7 @@ __all__ = [
     "SESSION_COOKIE",
     "Actor",
     "AdminCaller",
+    "Allowance",
     "AnyCaller",
     "AuthorUnreachable",
     "Caller",
@@ -60,6 +61,7 @@ __all__ = [
     "RateLimitedAction",
     "Role",
     "SponsorCaller",
+    "allowance_spent",
     "deliver_to_author",
     "erase_person",
     "forget_participants_of",
