@@ -168,9 +168,9 @@ class Server:
                 self.process.wait(timeout=5)
 
 
-def start_server(name: str, app: str, url: str, logs: Path, extra: list[str]) -> Server:
-    port = free_port()
-    env = {
+def server_environment(url: str, logs: Path) -> dict[str, str]:
+    """The environment both servers run in (and ``instructions.py``'s in-process runs)."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "CANDOUR_ENVIRONMENT": "test",
@@ -187,6 +187,11 @@ def start_server(name: str, app: str, url: str, logs: Path, extra: list[str]) ->
         "CANDOUR_RATE_LIMIT_POSTS_PER_HOUR": "1000000000",
         "CANDOUR_RATE_LIMIT_VOTES_PER_MINUTE": "1000000000",
     }
+
+
+def start_server(name: str, app: str, url: str, logs: Path, extra: list[str]) -> Server:
+    port = free_port()
+    env = server_environment(url, logs)
     log = logs / f"{name}.log"
     command = [
         sys.executable,
