@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from pydantic import ValidationError
 
@@ -82,3 +84,27 @@ def test_every_setting_is_documented_in_env_example() -> None:
             else f"CANDOUR_{name.upper()}"
         )
         assert variable in documented, f"{variable} is missing from .env.example"
+
+
+def test_the_embedded_database_started_by_the_command_keeps_the_published_secrets(
+    monkeypatch: pytest.MonkeyPatch, server_url: str
+) -> None:
+    """`make run` with nothing configured: the command starts the embedded PostgreSQL and
+    hands its URL to its own settings and workers; that must not count as an external
+    database (which would refuse the published secrets and stop `make run`)."""
+    from candour import __main__ as command
+    from candour.core import embedded_pg
+    from candour.core.settings import get_settings
+
+    for name in ("DATABASE_URL", "CANDOUR_EMBEDDED_DATABASE_URL", "CANDOUR_ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(embedded_pg, "start_embedded_postgres", lambda *_a, **_k: server_url)
+    get_settings.cache_clear()
+    try:
+        assert command._database_url() == server_url
+        settings = get_settings()
+        assert settings.environment == Environment.development
+        assert settings.database_url is None and settings.connection_url == server_url
+    finally:
+        os.environ.pop("CANDOUR_EMBEDDED_DATABASE_URL", None)
+        get_settings.cache_clear()

@@ -27,8 +27,9 @@ def _database_url() -> str:
     from candour.core.embedded_pg import start_embedded_postgres
 
     url = start_embedded_postgres(settings.data_dir / "pgdata")
-    # Uvicorn workers and get_settings() in this process read it from the environment.
-    os.environ["DATABASE_URL"] = url
+    # Uvicorn workers and get_settings() in this process read it from the environment. Not
+    # as DATABASE_URL: that names an external database, which refuses the published secrets.
+    os.environ["CANDOUR_EMBEDDED_DATABASE_URL"] = url
     get_settings.cache_clear()
     return url
 

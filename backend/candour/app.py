@@ -71,12 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.database_url is None:
+        if settings.connection_url is None:
             raise RuntimeError(
                 "DATABASE_URL is not set: start Candour with `make run` (or "
                 "`python -m candour serve`), which starts the embedded PostgreSQL."
             )
-        engine = create_engine(settings, settings.database_url)
+        engine = create_engine(settings, settings.connection_url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         # One stop signal for every background loop of this process.

@@ -104,8 +104,8 @@ DEMO_ACCOUNTS = [
 
 async def load_demo(settings: Settings) -> list[DemoAccount]:
     """Create the demo conversation and accounts unless they exist; return the accounts."""
-    assert settings.database_url is not None
-    engine = create_engine(settings, settings.database_url)
+    assert settings.connection_url is not None
+    engine = create_engine(settings, settings.connection_url)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             if await session.scalar(

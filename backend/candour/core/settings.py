@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     environment: Environment = Environment.development
     # No URL means: start the embedded PostgreSQL (pgserver) in ``data_dir/pgdata``.
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # Not for operators: `python -m candour` sets it to the URL of the embedded PostgreSQL it
+    # started, for its own process and its uvicorn workers. Kept apart from DATABASE_URL,
+    # which always means a database someone else runs (and so needs private secrets).
+    embedded_database_url: str | None = Field(
+        default=None, validation_alias="CANDOUR_EMBEDDED_DATABASE_URL"
+    )
     # Connections each process keeps open to PostgreSQL (and never more). None are opened
     # and closed per burst: a new connection costs PostgreSQL a process, and each statement
     # a fresh plan, on it.
@@ -146,6 +152,11 @@ class Settings(BaseSettings):
                     "test database"
                 )
         return self
+
+    @property
+    def connection_url(self) -> str | None:
+        """The database to use: DATABASE_URL, else the embedded one once it has started."""
+        return self.database_url or self.embedded_database_url
 
     @property
     def resolved_mail_dir(self) -> Path:
