@@ -5,7 +5,7 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { href } from "../router.js";
-import { breadcrumbs, isMissing, notFoundView } from "./layout.js";
+import { breadcrumbs, conversationNav, isMissing, notFoundView } from "./layout.js";
 
 export const ADMIN_HOME = { text: "Administration", path: "/admin" };
 
@@ -28,39 +28,13 @@ export function adminTrail(conversation = null) {
 
 /** One conversation's admin navigation; `current` is marked as the page shown. */
 export function adminNav(conversation, current) {
-  return h(
-    "nav",
-    { class: "console-nav", "aria-label": "Conversation administration" },
-    h("p", { class: "console-nav__title", "aria-hidden": "true" }, "Administration"),
-    h(
-      "ul",
-      { class: "console-nav__list" },
-      CONVERSATION_LINKS.map((link) =>
-        h(
-          "li",
-          { class: "console-nav__item" },
-          h(
-            "a",
-            {
-              class: "console-nav__link",
-              href: href(link.path(conversation.id)),
-              "aria-current": link.key === current ? "page" : null,
-            },
-            link.text,
-          ),
-        ),
-      ),
-      h(
-        "li",
-        { class: "console-nav__item" },
-        h(
-          "a",
-          { class: "console-nav__link", href: href(`/conversations/${conversation.id}`) },
-          "View as staff see it",
-        ),
-      ),
-    ),
-  );
+  return conversationNav(conversation, {
+    label: "Conversation administration",
+    title: "Administration",
+    links: CONVERSATION_LINKS,
+    current,
+    extra: [{ text: "View as staff see it", path: `/conversations/${conversation.id}` }],
+  });
 }
 
 /** The top of an admin page about one conversation: trail, caption, heading, navigation. */

@@ -5,8 +5,13 @@
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { excerpt } from "../format.js";
-import { href } from "../router.js";
-import { breadcrumbs, conversationTrail, isMissing, notFoundView } from "./layout.js";
+import {
+  breadcrumbs,
+  conversationNav,
+  conversationTrail,
+  isMissing,
+  notFoundView,
+} from "./layout.js";
 
 /** The queue's order: 0 is the most urgent. */
 export const PRIORITIES = [
@@ -93,30 +98,12 @@ const CONSOLE_LINKS = [
 
 /** The facilitators' console navigation for one conversation; `current` is marked. */
 export function consoleNav(conversation, current = null) {
-  return h(
-    "nav",
-    { class: "console-nav", "aria-label": "Facilitator console" },
-    h("p", { class: "console-nav__title", "aria-hidden": "true" }, "Facilitator console"),
-    h(
-      "ul",
-      { class: "console-nav__list" },
-      CONSOLE_LINKS.map((link) =>
-        h(
-          "li",
-          { class: "console-nav__item" },
-          h(
-            "a",
-            {
-              class: "console-nav__link",
-              href: href(link.path(conversation.id)),
-              "aria-current": link.key === current ? "page" : null,
-            },
-            link.text,
-          ),
-        ),
-      ),
-    ),
-  );
+  return conversationNav(conversation, {
+    label: "Facilitator console",
+    title: "Facilitator console",
+    links: CONSOLE_LINKS,
+    current,
+  });
 }
 
 /** The trail of a console page: the conversation, then (optionally) the console page above. */

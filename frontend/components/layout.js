@@ -82,3 +82,37 @@ export function successNotice(...content) {
     h("p", { class: "notice__text" }, ...content),
   );
 }
+
+/**
+ * A console's navigation between one conversation's pages (the facilitators' console, the
+ * admin console): `links` are { key, text, path(id) }, `current` the key shown as the page;
+ * `extra` are further { text, path } links after them.
+ */
+export function conversationNav(conversation, { label, title, links, current, extra = [] }) {
+  const item = (text, path, isCurrent = false) =>
+    h(
+      "li",
+      { class: "console-nav__item" },
+      h(
+        "a",
+        {
+          class: "console-nav__link",
+          href: href(path),
+          "aria-current": isCurrent ? "page" : null,
+        },
+        text,
+      ),
+    );
+  return h(
+    "nav",
+    { class: "console-nav", "aria-label": label },
+    h("p", { class: "console-nav__title", "aria-hidden": "true" }, title),
+    h(
+      "ul",
+      { class: "console-nav__list" },
+      links.map((link) => item(link.text, link.path(conversation.id), link.key === current)),
+      extra.map((link) => item(link.text, link.path)),
+    ),
+  );
+}
+
