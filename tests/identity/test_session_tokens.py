@@ -17,6 +17,8 @@ from tests.support.factories import make_person, new_client, sign_in
 def _claims(person_id: str, **overrides: object) -> dict[str, object]:
     now = int(time.time())
     claims: dict[str, object] = {
+        "iss": "candour",
+        "aud": "candour:session",
         "sub": person_id,
         "role": "admin",
         "ver": 0,

@@ -1,7 +1,8 @@
 """Every cryptographic choice in one module, so a change of library touches one file.
 
 - passwords: argon2 through passlib;
-- sessions: HS256 JWTs through python-jose, decoded with an explicit algorithm list;
+- sessions: HS256 JWTs through python-jose, decoded with an explicit algorithm list and
+  checked for our issuer and audience, an expiry, and an issue time not in the future;
 - one-time links: random tokens, stored only as SHA-256 hashes;
 - pseudonyms: HMAC-SHA256 under a key that is never in the database;
 - the relay's reverse link: AES-256-GCM under a second key.
@@ -25,6 +26,12 @@ from jose import JWTError, jwt
 from passlib.context import CryptContext
 
 JWT_ALGORITHM = "HS256"
+# Who made a session token and what it is for. Checked on every token, so a JWT signed with
+# the same secret for another purpose (or by another service sharing it) is not a session.
+SESSION_ISSUER = "candour"
+SESSION_AUDIENCE = "candour:session"
+# An "issued at" further ahead than this is a forgery or a broken clock, never a session.
+_CLOCK_SKEW_SECONDS = 60
 _password_context = CryptContext(schemes=["argon2"], deprecated="auto")
 # Verified against when an account does not exist, so a sign-in for an unknown address
 # costs the same argon2 work as one for a known address.
@@ -79,6 +86,8 @@ def create_session_token(
         expires_at=now + timedelta(minutes=minutes),
     )
     payload = {
+        "iss": SESSION_ISSUER,
+        "aud": SESSION_AUDIENCE,
         "sub": str(account_id),
         "role": role,
         "ver": token_version,
@@ -117,8 +126,19 @@ def _verified_claims(secret: str, token: str) -> SessionClaims:
             token,
             secret,
             algorithms=[JWT_ALGORITHM],
-            options={"require_exp": True, "require_sub": True, "require_iat": True},
+            audience=SESSION_AUDIENCE,
+            issuer=SESSION_ISSUER,
+            options={
+                "require_exp": True,
+                "require_sub": True,
+                "require_iat": True,
+                "require_aud": True,
+                "require_iss": True,
+            },
         )
+        # python-jose refuses a future "nbf" but takes a future "iat".
+        if int(payload["iat"]) > time.time() + _CLOCK_SKEW_SECONDS:
+            raise InvalidSessionToken("The token was issued in the future.")
         return SessionClaims(
             account_id=uuid.UUID(str(payload["sub"])),
             role=str(payload["role"]),
