@@ -80,6 +80,7 @@ _DISTRIBUTIONS = {
     "pydantic_settings": "pydantic-settings",
     "nh3": "nh3",
     "sklearn": "scikit-learn",
+    "yaml": "pyyaml",
 }
 
 

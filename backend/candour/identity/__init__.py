@@ -27,6 +27,12 @@ from candour.identity.dependencies import (
     standing_columns,
 )
 from candour.identity.errors import RateLimited
+from candour.identity.importing import ImportProgress, import_participants
+from candour.identity.invitations import (
+    invitation_totals,
+    invite_members,
+    resend_failed_invitations,
+)
 from candour.identity.lifecycle import (
     Forgotten,
     Person,
@@ -37,14 +43,17 @@ from candour.identity.lifecycle import (
     profile_of_caller,
 )
 from candour.identity.models import Role
+from candour.identity.operators import AdminAccess, admin_sign_in_link, operator_caller
 from candour.identity.pseudonyms import imported_pseudonym
 from candour.identity.relay import AuthorUnreachable, deliver_to_author
+from candour.identity.schemas import ImportReport, InvitationTotals
 from candour.identity.staff_names import mentions_a_staff_name
 
 __all__ = [
     "CSRF_COOKIE",
     "SESSION_COOKIE",
     "Actor",
+    "AdminAccess",
     "AdminCaller",
     "Allowance",
     "AnyCaller",
@@ -53,6 +62,9 @@ __all__ = [
     "EditorCaller",
     "FacilitatorCaller",
     "Forgotten",
+    "ImportProgress",
+    "ImportReport",
+    "InvitationTotals",
     "ParticipantCaller",
     "PendingCaller",
     "PendingCallerDep",
@@ -61,16 +73,22 @@ __all__ = [
     "RateLimitedAction",
     "Role",
     "SponsorCaller",
+    "admin_sign_in_link",
     "allowance_spent",
     "deliver_to_author",
     "erase_person",
     "forget_participants_of",
+    "import_participants",
     "imported_pseudonym",
+    "invitation_totals",
+    "invite_members",
     "mentions_a_staff_name",
+    "operator_caller",
     "person_by_email",
     "person_of_caller",
     "profile_of_caller",
     "purge_stale_counters",
     "require_role",
+    "resend_failed_invitations",
     "standing_columns",
 ]

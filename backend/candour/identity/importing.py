@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -27,6 +28,11 @@ from candour.identity.models import Account, Role
 from candour.identity.schemas import ImportedRow, ImportReport
 
 MAX_IMPORT_ROWS = 50_000
+# Told (step, done, total) as an import goes, for a progress bar (the command line):
+# "checking" counts the file's lines, then "saving" the three writes (accounts, enrolments,
+# invitations).
+ImportProgress = Callable[[str, int, int], None]
+_PROGRESS_EVERY_LINES = 500
 _NAME_COLUMNS = ("name", "display_name")
 _RESERVED_COLUMNS = {"email", "role", *_NAME_COLUMNS}
 
@@ -40,7 +46,12 @@ class _ParsedRow:
     attributes: dict[str, str]
 
 
-def _parse_import(csv_text: str) -> list[_ParsedRow]:
+def _ignore_progress(step: str, done: int, total: int) -> None:
+    pass
+
+
+def _parse_import(csv_text: str, progress: ImportProgress = _ignore_progress) -> list[_ParsedRow]:
+    lines = csv_text.count("\n") + (0 if csv_text.endswith("\n") else 1)
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
     if "email" not in headers:
@@ -54,6 +65,8 @@ def _parse_import(csv_text: str) -> list[_ParsedRow]:
     seen: dict[str, int] = {}
     for record in reader:
         line = reader.line_num
+        if line % _PROGRESS_EVERY_LINES == 0:
+            progress("checking", line, lines)
         if len(rows) + len(problems) >= MAX_IMPORT_ROWS:
             raise ImportRejected(f"An import holds at most {MAX_IMPORT_ROWS} rows.")
         if None in record:
@@ -112,6 +125,7 @@ def _parse_import(csv_text: str) -> list[_ParsedRow]:
         )
     if not rows:
         raise ImportRejected("The CSV holds no rows to import.")
+    progress("checking", lines, lines)
     return rows
 
 
@@ -122,6 +136,7 @@ async def import_participants(
     csv_text: str,
     conversation_id: uuid.UUID | None,
     send_invitations: bool,
+    progress: ImportProgress = _ignore_progress,
 ) -> ImportReport:
     """Create accounts for new addresses, enrol everyone, invite the new ones.
 
@@ -129,7 +144,7 @@ async def import_participants(
     """
     if conversation_id is not None:
         await require_conversation(session, conversation_id)
-    rows = _parse_import(csv_text)
+    rows = _parse_import(csv_text, progress)
     emails = [r.email for r in rows]
     found = await session.execute(
         select(Account.email, Account.id).where(Account.email.in_(emails))
@@ -152,17 +167,20 @@ async def import_participants(
             ],
         )
         created = {email: account_id for email, account_id in result}
+    progress("saving", 1, 3)
     enrolled = 0
     if conversation_id is not None:
         enrolled = await enrol(
             session, settings, [*existing.values(), *created.values()], conversation_id
         )
+    progress("saving", 2, 3)
     invited = 0
     if send_invitations and created:
         await issue_links(
             session, settings, list(created.items()), INVITATION, conversation_id=conversation_id
         )
         invited = len(created)
+    progress("saving", 3, 3)
     return ImportReport(
         created=len(created),
         existing=len(existing),

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.settings import Settings
 from candour.identity.enrolment import require_conversation
 from candour.identity.links import INVITATION, invitation_key_prefix, issue_links
-from candour.identity.models import Account, Membership
+from candour.identity.models import Account, Membership, SignInToken
 from candour.identity.schemas import InvitationsResent, InvitationTotals
 from candour.mail import service as mail
 
@@ -61,3 +61,39 @@ async def resend_failed_invitations(
     if accounts:
         await issue_links(session, settings, accounts, INVITATION, conversation_id=conversation_id)
     return InvitationsResent(requeued=len(accounts), cleared=len(recipients) - len(accounts))
+
+
+async def invite_members(
+    session: AsyncSession, settings: Settings, conversation_id: uuid.UUID
+) -> int:
+    """Invite the members of a conversation who cannot sign in yet: no password, and no
+    sign-in link still waiting for them. Returns how many were invited.
+
+    For staff imported without invitations, to be invited later. Running it again
+    invites nobody twice: each invitation leaves a live link behind (failed deliveries
+    are :func:`resend_failed_invitations`' business). Two runs at the very same moment
+    may both invite someone; the later link replaces the earlier one."""
+    await require_conversation(session, conversation_id)
+    live_link = (
+        select(SignInToken.account_id)
+        .where(
+            SignInToken.account_id == Account.id,
+            SignInToken.used_at.is_(None),
+            SignInToken.expires_at > func.now(),
+        )
+        .exists()
+    )
+    found = await session.execute(
+        select(Account.email, Account.id)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(
+            Membership.conversation_id == conversation_id,
+            Account.password_hash.is_(None),
+            ~live_link,
+        )
+        .order_by(Account.email)
+    )
+    accounts = [(email, account_id) for email, account_id in found]
+    if accounts:
+        await issue_links(session, settings, accounts, INVITATION, conversation_id=conversation_id)
+    return len(accounts)
