@@ -272,7 +272,17 @@ export const api = {
   // --- the admin console ---
 
   /** Resolves to the new ConversationOut. Times are ISO strings with an offset. */
-  createConversation({ title, introduction, opensAt, closesAt, timeZone, moderationMode }) {
+  createConversation({
+    title,
+    introduction,
+    opensAt,
+    closesAt,
+    timeZone,
+    moderationMode,
+    allowedEmailDomains = [],
+    minGroupSize = 10,
+    retentionDays = null,
+  }) {
     return request("POST", "/api/conversations", {
       title,
       introduction,
@@ -280,6 +290,9 @@ export const api = {
       closes_at: closesAt,
       time_zone: timeZone,
       moderation_mode: moderationMode,
+      allowed_email_domains: allowedEmailDomains,
+      min_group_size: minGroupSize,
+      retention_days: retentionDays,
     });
   },
   /** Change only the fields in `changes` (API names: title, opens_at, completed_at …). */

@@ -1,6 +1,7 @@
 // The form that creates a conversation or changes its settings: title, introduction, time
-// zone, window, moderation mode and (once it exists) when the work is finished. Times are
-// typed as wall-clock times in the conversation's own time zone.
+// zone, window, moderation mode, who may join by asking for a link, the smallest group a
+// report may show, how long personal data is kept and (once it exists) when the work is
+// finished. Times are typed as wall-clock times in the conversation's own time zone.
 
 import { h } from "../dom.js";
 import { number, timeZoneNames, zonedInputToIso, zonedInputValue } from "../format.js";
@@ -16,6 +17,9 @@ import {
 } from "./form.js";
 
 export const TITLE_LIMITS = { min: 3, max: 200 };
+const MIN_GROUP_SIZE_FLOOR = 5;
+const RETENTION_LIMIT = 3650;
+const DOMAINS_LIMIT = 50;
 const INTRODUCTION_LIMIT = 20_000;
 
 export const MODERATION_MODES = [
@@ -36,8 +40,9 @@ export const MODERATION_MODES = [
 /**
  * Returns { element, summary }. `conversation` is the ConversationOut being changed, or
  * null to create one. `save(values)` gets { title, introduction, timeZone, opensAt,
- * closesAt, moderationMode, completedAt } (times as ISO strings; completedAt null when
- * creating) and does the rest.
+ * closesAt, moderationMode, allowedEmailDomains, minGroupSize, retentionDays, completedAt }
+ * (times as ISO strings; completedAt null when creating; retentionDays null for the
+ * platform's default) and does the rest.
  */
 export function conversationForm({ conversation = null, retentionDays = null, save }) {
   const zone = conversation?.time_zone ?? "Europe/London";
@@ -90,6 +95,42 @@ export function conversationForm({ conversation = null, retentionDays = null, sa
     value: conversation?.moderation_mode ?? "post",
     options: MODERATION_MODES,
   });
+  const domains = textField({
+    name: "allowed_email_domains",
+    label: "Email domains that may join",
+    hint:
+      "One per line, such as trust.nhs.uk. Staff with an address under one of these can ask " +
+      "for a sign-in link themselves and join, even if the imported list missed them. Leave " +
+      "empty to admit only the imported staff.",
+    value: (conversation?.allowed_email_domains ?? []).join("\n"),
+    multiline: true,
+    rows: 3,
+    width: "two-thirds",
+  });
+  const groupSize = textField({
+    name: "min_group_size",
+    label: "Smallest group a report may show",
+    hint:
+      "Reports never show figures for a staff group or site with fewer participants than " +
+      `this, so nobody can be picked out. At least ${MIN_GROUP_SIZE_FLOOR}; 10 is usual.`,
+    inputmode: "numeric",
+    width: "3",
+    value: String(conversation?.min_group_size ?? 10),
+  });
+  const keepDays = textField({
+    name: "retention_days",
+    label: "Days to keep personal data",
+    hint:
+      "After the work is finished, addresses, names, passwords and the link between people " +
+      "and their posts are deleted after this many days. Leave empty for the platform's " +
+      `default${retentionDays === null ? "" : ` (${number(retentionDays)} days)`}.`,
+    inputmode: "numeric",
+    width: "3",
+    value:
+      conversation && !conversation.retention_days_is_default
+        ? String(conversation.retention_days)
+        : "",
+  });
   const retention =
     retentionDays === null
       ? ""
@@ -106,7 +147,18 @@ export function conversationForm({ conversation = null, retentionDays = null, sa
       })
     : null;
 
-  const fields = [title, introduction, timeZone, opens, closes, mode, completed].filter(Boolean);
+  const fields = [
+    title,
+    introduction,
+    timeZone,
+    opens,
+    closes,
+    mode,
+    domains,
+    groupSize,
+    keepDays,
+    completed,
+  ].filter(Boolean);
   const form = h(
     "form",
     { class: "form", "aria-label": conversation ? "Conversation settings" : "New conversation" },
@@ -116,11 +168,23 @@ export function conversationForm({ conversation = null, retentionDays = null, sa
     timeZone.element,
     h("div", { class: "form-row" }, opens.element, closes.element),
     mode.element,
+    domains.element,
+    groupSize.element,
+    keepDays.element,
     completed?.element,
     submitButton(conversation ? "Save changes" : "Create the conversation"),
   );
 
   const moment = (field) => zonedInputToIso(field.input.value, timeZone.input.value);
+  const domainList = () =>
+    domains.input.value
+      .split(/[\s,;]+/)
+      .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+      .filter(Boolean);
+  const wholeNumber = (field) => {
+    const text = field.input.value.trim();
+    return /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  };
 
   handleForm(form, {
     fields,
@@ -146,6 +210,33 @@ export function conversationForm({ conversation = null, retentionDays = null, sa
       if (start && end && end <= start) {
         problems.push({ field: closes, text: "The closing time must be after the opening time" });
       }
+      const listed = domainList();
+      if (listed.length > DOMAINS_LIMIT) {
+        problems.push({ field: domains, text: `List ${DOMAINS_LIMIT} domains or fewer` });
+      }
+      const badDomain = listed.find((d) => !/^([a-z0-9-]+\.)+[a-z]{2,}$/.test(d));
+      if (badDomain) {
+        problems.push({
+          field: domains,
+          text: `“${badDomain}” is not an email domain; write it like trust.nhs.uk`,
+        });
+      }
+      const size = wholeNumber(groupSize);
+      if (!(size >= MIN_GROUP_SIZE_FLOOR)) {
+        problems.push({
+          field: groupSize,
+          text: `Enter a whole number of ${MIN_GROUP_SIZE_FLOOR} or more`,
+        });
+      }
+      if (keepDays.input.value.trim()) {
+        const days = wholeNumber(keepDays);
+        if (!(days >= 0 && days <= RETENTION_LIMIT)) {
+          problems.push({
+            field: keepDays,
+            text: `Enter a whole number of days from 0 to ${number(RETENTION_LIMIT)}, or leave it empty`,
+          });
+        }
+      }
       if (completed && completed.input.value) {
         const done = moment(completed);
         if (!done) {
@@ -167,6 +258,9 @@ export function conversationForm({ conversation = null, retentionDays = null, sa
         opensAt: moment(opens),
         closesAt: moment(closes),
         moderationMode: mode.value(),
+        allowedEmailDomains: [...new Set(domainList())],
+        minGroupSize: wholeNumber(groupSize),
+        retentionDays: keepDays.input.value.trim() ? wholeNumber(keepDays) : null,
         completedAt: completed?.input.value ? moment(completed) : null,
       }),
   });
@@ -190,6 +284,15 @@ export function changedFields(conversation, values) {
   if (values.moderationMode !== conversation.moderation_mode) {
     changes.moderation_mode = values.moderationMode;
   }
+  const domains = conversation.allowed_email_domains ?? [];
+  if (values.allowedEmailDomains.join("\n") !== domains.join("\n")) {
+    changes.allowed_email_domains = values.allowedEmailDomains;
+  }
+  if (values.minGroupSize !== conversation.min_group_size) {
+    changes.min_group_size = values.minGroupSize;
+  }
+  const ownDays = conversation.retention_days_is_default ? null : conversation.retention_days;
+  if (values.retentionDays !== ownDays) changes.retention_days = values.retentionDays;
   if (values.completedAt && !same(values.completedAt, conversation.completed_at)) {
     changes.completed_at = values.completedAt;
   }

@@ -22,7 +22,7 @@ async function retentionLine(conversation) {
         "The dates can no longer change."
       : `Personal data (addresses, names, passwords and the link between people and their ` +
         `posts) will be deleted on ${formatDateTime(mine.retention_due_at, zone)}, ` +
-        `${status.retention_days} days after the work is finished. The posts stay, anonymous.`;
+        `${mine.retention_days} days after the work is finished. The posts stay, anonymous.`;
     return { days: status.retention_days, text };
   } catch {
     // The form works without it; the hint just says less.

@@ -75,6 +75,12 @@ async def test_an_admin_sets_up_a_conversation_and_invites_its_staff(
     await page.get_by_label("Opens").fill(opens.strftime("%Y-%m-%dT%H:%M"))
     await page.get_by_label("Closes").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     await page.get_by_label("Pre-moderation").check()
+    await page.get_by_label("Email domains that may join").fill("@Wards.example\ntrust.example")
+    await page.get_by_label("Smallest group a report may show").fill("4")
+    await page.get_by_label("Days to keep personal data").fill("60")
+    await page.get_by_role("button", name="Create the conversation").click()
+    await expect(summary).to_contain_text("Enter a whole number of 5 or more")
+    await page.get_by_label("Smallest group a report may show").fill("12")
     await page.get_by_role("button", name="Create the conversation").click()
 
     # Sections: two added, then put in the other order.
@@ -86,6 +92,8 @@ async def test_an_admin_sets_up_a_conversation_and_invites_its_staff(
     assert conversation["time_zone"] == "Europe/London"
     assert datetime.fromisoformat(conversation["opens_at"]) == opens
     assert datetime.fromisoformat(conversation["closes_at"]) == closes
+    assert conversation["allowed_email_domains"] == ["wards.example", "trust.example"]
+    assert (conversation["min_group_size"], conversation["retention_days"]) == (12, 60)
 
     for title in ("Rotas and breaks", "Car parking"):
         await page.get_by_label("Title").fill(title)
@@ -216,12 +224,15 @@ async def test_an_admin_is_refused_what_makes_no_sense_and_resends_a_failed_invi
         .strftime("%Y-%m-%dT%H:%M")
     )
     await page.get_by_label("Title").fill("Staff voice, spring 2026")
+    await page.get_by_label("Days to keep personal data").fill("45")
     await page.get_by_role("button", name="Save changes").click()
     await expect(page.get_by_role("status")).to_contain_text("Your changes have been saved")
     await expect(heading).to_be_focused()
     saved = await seed.call("GET", f"/api/conversations/{cid}")
     assert saved["title"] == "Staff voice, spring 2026"
     assert saved["closes_at"] == conversation["closes_at"], "an unchanged time is not sent"
+    assert (saved["retention_days"], saved["retention_days_is_default"]) == (45, False)
+    assert (saved["min_group_size"], saved["allowed_email_domains"]) == (10, [])
 
     # A section that holds an idea cannot be deleted: the API's reason is shown.
     await page.goto(f"/#/admin/conversations/{cid}/sections")

@@ -4,10 +4,15 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from candour.core.database import Base, created_at_column, random_id_column
+
+# Below five, a breakdown by staff group or site starts to point at people.
+MIN_GROUP_SIZE_FLOOR = 5
+DEFAULT_MIN_GROUP_SIZE = 10
 
 
 class Conversation(Base):
@@ -15,6 +20,8 @@ class Conversation(Base):
     __table_args__ = (
         CheckConstraint("closes_at > opens_at", name="window_ordered"),
         CheckConstraint("moderation_mode IN ('post', 'pre')", name="moderation_mode_known"),
+        CheckConstraint(f"min_group_size >= {MIN_GROUP_SIZE_FLOOR}", name="min_group_size_floor"),
+        CheckConstraint("retention_days >= 0", name="retention_days_not_negative"),
     )
 
     id: Mapped[uuid.UUID] = random_id_column()
@@ -30,8 +37,20 @@ class Conversation(Base):
     # When the facilitators' work is finished; personal data goes a set time after it.
     # NULL means "at closing".
     completed_at: Mapped[datetime | None]
+    # Days after completion until the participants' personal data is deleted; NULL means
+    # the platform's default (settings.retention_days).
+    retention_days: Mapped[int | None]
     # Set by the retention job once this conversation's personal data is gone.
     retention_done_at: Mapped[datetime | None]
+    # A new address under one of these domains may ask for a sign-in link and joins this
+    # conversation (while it has not closed). Lower case, no "@".
+    allowed_email_domains: Mapped[list[str]] = mapped_column(
+        ARRAY(String(253)), default=list, server_default=text("'{}'")
+    )
+    # Reports never show a group of participants (a staff group, a site) smaller than this.
+    min_group_size: Mapped[int] = mapped_column(
+        default=DEFAULT_MIN_GROUP_SIZE, server_default=str(DEFAULT_MIN_GROUP_SIZE)
+    )
     created_at: Mapped[datetime] = created_at_column()
 
     @property

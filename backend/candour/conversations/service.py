@@ -85,7 +85,18 @@ def to_out(conversation: Conversation, settings: Settings) -> ConversationOut:
         moderation_mode=conversation.moderation_mode,
         completed_at=conversation.effective_completed_at,
         time_granularity_seconds=settings.public_time_granularity_seconds,
+        allowed_email_domains=conversation.allowed_email_domains,
+        min_group_size=conversation.min_group_size,
+        retention_days=retention_days(conversation, settings),
+        retention_days_is_default=conversation.retention_days is None,
     )
+
+
+def retention_days(conversation: Conversation, settings: Settings) -> int:
+    """Days after completion until the participants' personal data goes."""
+    if conversation.retention_days is None:
+        return settings.retention_days
+    return conversation.retention_days
 
 
 async def create_conversation(session: AsyncSession, data: ConversationCreate) -> Conversation:
@@ -138,7 +149,7 @@ async def update_conversation(
             ],
         )
     if conversation.retention_done_at is not None and (
-        {"completed_at", "closes_at"} & changes.keys()
+        {"completed_at", "closes_at", "retention_days"} & changes.keys()
     ):
         raise WindowNotOrdered(
             "Personal data for this conversation has already been deleted; its dates are final."

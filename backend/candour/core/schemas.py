@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -20,13 +20,19 @@ class ResponseBody(BaseModel):
 
 class PartialUpdate(RequestBody):
     """A PATCH body: fields left out stay as they are; a field sent as null is refused,
-    because none of ours can be emptied that way."""
+    unless the body names it in ``nullable_fields`` (null then means "back to the default")."""
+
+    nullable_fields: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="before")
     @classmethod
     def _no_nulls(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            nulls = sorted(str(key) for key, value in data.items() if value is None)
+            nulls = sorted(
+                str(key)
+                for key, value in data.items()
+                if value is None and key not in cls.nullable_fields
+            )
             if nulls:
                 raise ValueError(
                     f"{', '.join(nulls)} may not be null; leave a field out to keep it"

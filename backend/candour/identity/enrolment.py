@@ -18,7 +18,9 @@ from candour.core.settings import Settings
 from candour.identity.models import AuthorLink, Membership
 from candour.identity.pseudonyms import pseudonym_for, seal_account_id
 
-_conversations = table("conversations", column("id"), column("closes_at"))
+_conversations = table(
+    "conversations", column("id"), column("closes_at"), column("allowed_email_domains")
+)
 
 
 async def require_conversation(session: AsyncSession, conversation_id: uuid.UUID) -> None:
@@ -81,3 +83,17 @@ async def enrol_in_open_conversations(
     ).all()
     for conversation_id in open_conversations:
         await enrol(session, settings, [account_id], conversation_id)
+
+
+async def conversations_allowing(session: AsyncSession, domain: str) -> list[uuid.UUID]:
+    """The conversations, not yet closed, whose admins let people under ``domain`` join by
+    asking for a sign-in link themselves."""
+    rows = await session.scalars(
+        select(_conversations.c.id)
+        .where(
+            _conversations.c.closes_at > func.now(),
+            func.array_position(_conversations.c.allowed_email_domains, domain).is_not(None),
+        )
+        .order_by(_conversations.c.id)
+    )
+    return list(rows.all())

@@ -19,7 +19,7 @@ from candour.core.security import hash_link_token, new_link_token
 from candour.core.settings import Settings
 from candour.identity.accounts import normalise_email
 from candour.identity.counters import count_action, sign_in_link_key
-from candour.identity.enrolment import enrol_in_open_conversations
+from candour.identity.enrolment import conversations_allowing, enrol, enrol_in_open_conversations
 from candour.identity.models import Account, Role, SignInToken
 from candour.mail import service as mail
 
@@ -119,12 +119,18 @@ async def request_sign_in_link(session: AsyncSession, settings: Settings, email:
     if sent > LINKS_PER_ADDRESS_PER_HOUR:
         return
     account = await session.scalar(select(Account).where(Account.email == email))
+    domain = email.rsplit("@", 1)[-1]
+    joining = await conversations_allowing(session, domain)
     if account is None:
-        domain = email.rsplit("@", 1)[-1]
-        if domain not in settings.allowed_email_domains:
+        platform_wide = domain in settings.allowed_email_domains
+        if not (platform_wide or joining):
             return
         account = Account(id=uuid.uuid4(), email=email, role=Role.participant.value)
         session.add(account)
         await session.flush()
-        await enrol_in_open_conversations(session, settings, account.id)
+        if platform_wide:
+            await enrol_in_open_conversations(session, settings, account.id)
+    # Someone on another conversation's list joins this one too, as a newcomer would.
+    for conversation_id in joining:
+        await enrol(session, settings, [account.id], conversation_id)
     await issue_links(session, settings, [(account.email, account.id)], REQUESTED)

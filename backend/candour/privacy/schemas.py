@@ -53,6 +53,10 @@ class ConversationRetention(ResponseBody):
     conversation_id: uuid.UUID
     title: str
     completed_at: datetime
+    retention_days: int = Field(
+        description="This conversation's days from completion to deletion (its own number, "
+        "or the platform's default)."
+    )
     retention_due_at: datetime = Field(
         description="When the scheduled job deletes the personal data."
     )
@@ -61,7 +65,9 @@ class ConversationRetention(ResponseBody):
 
 
 class RetentionStatus(ResponseBody):
-    retention_days: int
+    retention_days: int = Field(
+        description="The platform's default, for conversations that set no number of their own."
+    )
     conversations: list[ConversationRetention]
 
 

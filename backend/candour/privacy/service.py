@@ -14,6 +14,7 @@ from candour import identity
 from candour.contributions.lifecycle import withdraw_everything_by
 from candour.contributions.models import Comment, CommentVote, Idea, IdeaVote, text_is_shown
 from candour.conversations.models import Conversation, Section
+from candour.conversations.service import retention_days
 from candour.core.csvfiles import csv_text
 from candour.core.errors import InvalidInput, NotFound
 from candour.core.settings import Settings
@@ -106,7 +107,9 @@ async def erase_participant(
 
 
 def _due_at(settings: Settings, conversation: Conversation) -> datetime:
-    return conversation.effective_completed_at + timedelta(days=settings.retention_days)
+    return conversation.effective_completed_at + timedelta(
+        days=retention_days(conversation, settings)
+    )
 
 
 async def _retain_next(
@@ -116,13 +119,12 @@ async def _retain_next(
 
     ``SKIP LOCKED`` lets several workers run this at once: each takes a different
     conversation, and a conversation done once is never done again."""
-    cutoff = datetime.now(UTC) - timedelta(days=settings.retention_days)
+    due_at = func.coalesce(Conversation.completed_at, Conversation.closes_at) + func.make_interval(
+        0, 0, 0, func.coalesce(Conversation.retention_days, settings.retention_days)
+    )
     conversation = await session.scalar(
         select(Conversation)
-        .where(
-            Conversation.retention_done_at.is_(None),
-            func.coalesce(Conversation.completed_at, Conversation.closes_at) <= cutoff,
-        )
+        .where(Conversation.retention_done_at.is_(None), due_at <= func.now())
         .order_by(Conversation.closes_at, Conversation.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -188,6 +190,7 @@ async def retention_status(session: AsyncSession, settings: Settings) -> Retenti
                 conversation_id=c.id,
                 title=c.title,
                 completed_at=c.effective_completed_at,
+                retention_days=retention_days(c, settings),
                 retention_due_at=_due_at(settings, c),
                 retention_done_at=c.retention_done_at,
                 runs=by_conversation.get(c.id, []),
