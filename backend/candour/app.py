@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from candour.analysis.reports.router import router as reports_router
 from candour.analysis.router import router as analysis_router
 from candour.contributions.router import router as contributions_router
 from candour.conversations.router import router as conversations_router
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         messaging_router,
         privacy_router,
         analysis_router,
+        reports_router,
     ):
         app.include_router(router, prefix="/api")
     if FRONTEND_DIR.is_dir():

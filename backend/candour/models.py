@@ -6,6 +6,7 @@ from __future__ import annotations
 def load_all_models() -> None:
     import candour.analysis.coding.models
     import candour.analysis.models
+    import candour.analysis.reports.models
     import candour.audit.models
     import candour.contributions.models
     import candour.conversations.models

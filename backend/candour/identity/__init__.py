@@ -8,6 +8,11 @@ domains import ``candour.identity`` and nothing under it. ``lint-imports`` (the
 ``protected`` contract in pyproject.toml) and ``tests/test_architecture.py`` hold that line.
 """
 
+from candour.identity.aggregates import (
+    AttributeBreakdown,
+    GroupCount,
+    attribute_breakdowns,
+)
 from candour.identity.counters import Allowance, allowance_spent, purge_stale_counters
 from candour.identity.dependencies import (
     CSRF_COOKIE,
@@ -57,11 +62,13 @@ __all__ = [
     "AdminCaller",
     "Allowance",
     "AnyCaller",
+    "AttributeBreakdown",
     "AuthorUnreachable",
     "Caller",
     "EditorCaller",
     "FacilitatorCaller",
     "Forgotten",
+    "GroupCount",
     "ImportProgress",
     "ImportReport",
     "InvitationTotals",
@@ -75,6 +82,7 @@ __all__ = [
     "SponsorCaller",
     "admin_sign_in_link",
     "allowance_spent",
+    "attribute_breakdowns",
     "deliver_to_author",
     "erase_person",
     "forget_participants_of",
