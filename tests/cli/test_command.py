@@ -30,6 +30,7 @@ COMMANDS = [
     "polis-import",
     "polis-export",
     "run-retention",
+    "export-report",
 ]
 
 

@@ -81,5 +81,5 @@ async def test_run_retention_deletes_what_is_due_and_prints_counts(
     ]
     assert await db.fetchval("SELECT count(*) FROM accounts") == 0
     assert await db.fetchval("SELECT trigger FROM retention_runs") == "command"
-    again = await cli("run-retention")
+    again = await cli("retention")  # the name it had before run-retention
     assert again.stdout.splitlines() == ["retention: 0 conversation(s) done"]

@@ -10,7 +10,7 @@ import typer
 # Typer's own copy of click; its usage errors are TyperExceptions with these shapes.
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-from candour.cli import conversations, participants, polis, privacy, server
+from candour.cli import conversations, participants, polis, privacy, reports, server
 
 app = typer.Typer(
     name="candour",
@@ -35,6 +35,7 @@ app.command("create-admin")(participants.create_admin)
 app.command("polis-import")(polis.polis_import)
 app.command("polis-export")(polis.polis_export)
 app.command("run-retention")(privacy.run_retention)
+app.command("export-report")(reports.export_report)
 # The name the README used before run-retention.
 app.command("retention", hidden=True)(privacy.run_retention)
 
