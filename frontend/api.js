@@ -647,6 +647,148 @@ export const api = {
       query: { action, since, until, format: "csv" },
     });
   },
+
+  // --- coding frame (analysts: facilitators and admins) ---
+
+  /** { version, codes: [CodeOut] }, parents before their children. */
+  listCodes(conversationId, { includeRetired = false } = {}) {
+    return request("GET", `/api/conversations/${e(conversationId)}/coding/codes`, undefined, {
+      query: { include_retired: includeRetired ? "true" : null },
+    });
+  },
+  /** Resolves to the new CodeOut; parentId null for the top level. */
+  createCode(conversationId, { name, description = "", parentId = null }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/coding/codes`, {
+      name,
+      description,
+      parent_id: parentId,
+    });
+  },
+  /** `changes` holds only what changes, in API names: name, description, parent_id. */
+  updateCode(conversationId, codeId, changes) {
+    return request(
+      "PATCH",
+      `/api/conversations/${e(conversationId)}/coding/codes/${e(codeId)}`,
+      changes,
+    );
+  },
+  /** Retire `codeIds` into `intoId`; resolves to the CodeOut merged into. */
+  mergeCodes(conversationId, { codeIds, intoId }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/coding/codes/merge`, {
+      codes: codeIds,
+      into: intoId,
+    });
+  },
+  /** parts: [{ name, description, coding_ids }]; resolves to [CodeOut], the new codes. */
+  splitCode(conversationId, codeId, parts) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/coding/codes/${e(codeId)}/split`,
+      { parts },
+    );
+  },
+  retireCode(conversationId, codeId) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/coding/codes/${e(codeId)}/retire`,
+    );
+  },
+  /** { current, versions: [FrameVersionOut] }, newest first. */
+  frameVersions(conversationId, { before = null, limit = null } = {}) {
+    return request("GET", `/api/conversations/${e(conversationId)}/coding/versions`, undefined, {
+      query: { before, limit },
+    });
+  },
+  /** What changed between two versions (0: the empty frame); null: the API's default. */
+  compareFrameVersions(conversationId, { fromVersion = null, toVersion = null } = {}) {
+    return request(
+      "GET",
+      `/api/conversations/${e(conversationId)}/coding/versions/compare`,
+      undefined,
+      { query: { from: fromVersion, to: toVersion } },
+    );
+  },
+  /** { total, codings: [CodingOut] }, oldest first; every filter optional. */
+  listCodings(
+    conversationId,
+    { codeId = null, postKind = null, postId = null, status = null, limit = null, offset = null },
+  ) {
+    return request("GET", `/api/conversations/${e(conversationId)}/coding/codings`, undefined, {
+      query: {
+        code_id: codeId,
+        post_kind: postKind,
+        post_id: postId,
+        status,
+        limit,
+        offset,
+      },
+    });
+  },
+  /** The whole post (start and end null) or an excerpt: code points, end exclusive. */
+  codePost(conversationId, { codeId, postKind, postId, start = null, end = null }) {
+    return request("POST", `/api/conversations/${e(conversationId)}/coding/codings`, {
+      code_id: codeId,
+      post_kind: postKind,
+      post_id: postId,
+      start,
+      end,
+    });
+  },
+  removeCoding(conversationId, codingId) {
+    return request(
+      "DELETE",
+      `/api/conversations/${e(conversationId)}/coding/codings/${e(codingId)}`,
+    );
+  },
+  confirmCoding(conversationId, codingId) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/coding/codings/${e(codingId)}/confirm`,
+    );
+  },
+  rejectCoding(conversationId, codingId) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/coding/codings/${e(codingId)}/reject`,
+    );
+  },
+  /** Cohen's kappa between two analysts; neither named: the pair with most in common. */
+  coderAgreement(conversationId, { analystA = null, analystB = null } = {}) {
+    return request("GET", `/api/conversations/${e(conversationId)}/coding/agreement`, undefined, {
+      query: { analyst_a: analystA, analyst_b: analystB },
+    });
+  },
+  /** Run theme suggestions; sectionId and themes null for the API's choice. */
+  suggestThemes(conversationId, { sectionId = null, themes = null } = {}) {
+    return request("POST", `/api/conversations/${e(conversationId)}/coding/theme-suggestions`, {
+      section_id: sectionId,
+      themes,
+    });
+  },
+  /** { runs: [ThemeRunOut] }, newest first. */
+  themeRuns(conversationId, { limit = null } = {}) {
+    return request(
+      "GET",
+      `/api/conversations/${e(conversationId)}/coding/theme-suggestions`,
+      undefined,
+      { query: { limit } },
+    );
+  },
+  /** Resolves to { suggestion, code, version, suggested_codings, posts_left_out }. */
+  acceptThemeSuggestion(conversationId, suggestionId, { name = null, description = "", parentId = null }) {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/coding/theme-suggestions/${e(suggestionId)}/accept`,
+      { name, description, parent_id: parentId },
+    );
+  },
+  rejectThemeSuggestion(conversationId, suggestionId, reason = "") {
+    return request(
+      "POST",
+      `/api/conversations/${e(conversationId)}/coding/theme-suggestions/${e(suggestionId)}/reject`,
+      { reason },
+    );
+  },
 };
 
 function e(value) {

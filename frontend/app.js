@@ -13,6 +13,11 @@ import adminRoles from "./pages/admin-roles.js";
 import adminSections from "./pages/admin-sections.js";
 import audit from "./pages/audit.js";
 import changePassword from "./pages/change-password.js";
+import coding from "./pages/coding.js";
+import codingAgreement from "./pages/coding-agreement.js";
+import codingPosts from "./pages/coding-posts.js";
+import codingSuggestions from "./pages/coding-suggestions.js";
+import codingVersions from "./pages/coding-versions.js";
 import conversation from "./pages/conversation.js";
 import home from "./pages/home.js";
 import idea from "./pages/idea.js";
@@ -59,6 +64,12 @@ const routes = [
   { path: "/conversations/:id/messages/:threadId", page: thread },
   { path: "/conversations/:id/audit", page: audit },
   { path: "/conversations/:id/safeguarding", page: caseList },
+  // The coding frame (facilitators and admins).
+  { path: "/conversations/:id/coding", page: coding },
+  { path: "/conversations/:id/coding/versions", page: codingVersions },
+  { path: "/conversations/:id/coding/posts", page: codingPosts },
+  { path: "/conversations/:id/coding/suggestions", page: codingSuggestions },
+  { path: "/conversations/:id/coding/agreement", page: codingAgreement },
   { path: "/safeguarding/:caseId", page: casePage },
   // The admin console.
   { path: "/admin", page: admin },

@@ -94,6 +94,7 @@ const CONSOLE_LINKS = [
   { key: "messages", text: "Messages", path: (id) => `/conversations/${id}/messages` },
   { key: "safeguarding", text: "Safeguarding", path: (id) => `/conversations/${id}/safeguarding` },
   { key: "audit", text: "Audit log", path: (id) => `/conversations/${id}/audit` },
+  { key: "coding", text: "Coding", path: (id) => `/conversations/${id}/coding` },
 ];
 
 /** The facilitators' console navigation for one conversation; `current` is marked. */
