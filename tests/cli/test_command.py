@@ -15,7 +15,7 @@ import typer
 
 from candour.cli import app
 from candour.core.settings import PROJECT_ROOT
-from tests.cli.conftest import Cli
+from tests.cli.conftest import Cli, one_line_failure
 
 CANDOUR = Path(sys.executable).with_name("candour")
 COMMANDS = [
@@ -98,3 +98,10 @@ async def test_the_installed_command_creates_a_conversation_in_the_database(
     missing = _run(str(CANDOUR), "create-conversation", str(tmp_path / "gone.yaml"), env=cli_env)
     assert missing.returncode == 1
     assert missing.stderr.splitlines() == [f"candour: {tmp_path / 'gone.yaml'}: no such file"]
+
+
+async def test_settings_that_would_not_start_the_server_are_one_line(cli: Cli) -> None:
+    result = await cli("run-retention", env={"CANDOUR_ENVIRONMENT": "production"})
+    line = one_line_failure(result)
+    assert line.startswith("candour: invalid settings: ")
+    assert "CANDOUR_JWT_SECRET must be set to a private random value" in line

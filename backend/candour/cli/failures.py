@@ -77,7 +77,8 @@ def reason_for(exc: BaseException) -> str:
         detail = exc.detail
         return f"{detail} {summarise(problems)}" if problems else detail
     if isinstance(exc, ValidationError):
-        return f"invalid settings: {summarise(validation_problems(exc))}"
+        what = "settings" if exc.title == "Settings" else exc.title
+        return f"invalid {what}: {summarise(validation_problems(exc))}"
     if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == _UNDEFINED_TABLE:
         return "the database has no Candour tables yet: run `candour migrate` first"
     if isinstance(exc, OperationalError | InterfaceError | OSError):
