@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from candour.analysis.coding.router import router as coding_router
 from candour.analysis.reports.router import router as reports_router
 from candour.analysis.router import router as analysis_router
 from candour.contributions.router import router as contributions_router
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         privacy_router,
         analysis_router,
         reports_router,
+        coding_router,
     ):
         app.include_router(router, prefix="/api")
     if FRONTEND_DIR.is_dir():
