@@ -351,6 +351,7 @@ export function splitCodeForm({ conversation, codes, done }) {
     for (const choice of choices) choice.setOptions(partOptions());
   }
 
+  let loading = 0;
   async function loadCodings() {
     choices.length = 0;
     codings = [];
@@ -358,8 +359,11 @@ export function splitCodeForm({ conversation, codes, done }) {
       codingsSlot.replaceChildren();
       return;
     }
-    codings = await allCodings(conversation.id, { codeId: code.input.value });
-    codings = codings.filter((c) => c.status !== "rejected");
+    const ticket = ++loading;
+    const found = await allCodings(conversation.id, { codeId: code.input.value });
+    const titles = await ideaTitles(conversation.id, found);
+    if (ticket !== loading) return; // another code was chosen meanwhile
+    codings = found.filter((c) => c.status !== "rejected");
     if (!codings.length) {
       replaceChildren(codingsSlot, h("p", { class: "quiet" }, "This code has no codings to share out."));
       return;
@@ -371,12 +375,15 @@ export function splitCodeForm({ conversation, codes, done }) {
         { class: "fieldset" },
         h("legend", { class: "fieldset__legend fieldset__legend--s" }, "Where each coding goes"),
         codings.map((coding, index) => {
+          const title = titles.has(coding.post_id) ? `“${excerpt(titles.get(coding.post_id), 60)}”` : "";
           const what = coding.excerpt
-            ? `“${excerpt(coding.excerpt, 80)}”`
-            : `the whole ${coding.post_kind}`;
+            ? `“${excerpt(coding.excerpt, 80)}”${title ? ` in the idea ${title}` : ""}`
+            : `the whole ${coding.post_kind}${title ? ` ${title}` : ""}`;
           const choice = selectField({
             name: "coding_ids",
-            label: `Coding ${index + 1}: ${what}${coding.status === "suggested" ? " (suggested)" : ""}`,
+            label:
+              `Coding ${index + 1}: ${what}` +
+              (coding.status === "suggested" ? ", suggested" : ""),
             labelClass: "label--small",
             options: partOptions(),
           });
@@ -448,6 +455,22 @@ export function splitCodeForm({ conversation, codes, done }) {
     },
   });
   return [form, slot];
+}
+
+/** The titles of the ideas among `codings`' posts, by id (the first 100; the rest unnamed). */
+async function ideaTitles(conversationId, codings) {
+  const ids = [...new Set(codings.filter((c) => c.post_kind === "idea").map((c) => c.post_id))];
+  const titles = new Map();
+  await Promise.all(
+    ids.slice(0, 100).map(async (id) => {
+      try {
+        titles.set(id, (await api.getIdea(conversationId, id)).title);
+      } catch {
+        // Withdrawn or removed since: the coding is still listed, without its title.
+      }
+    }),
+  );
+  return titles;
 }
 
 /** Retire a code: it leaves the frame and takes no new codings; its codings are kept. */

@@ -111,8 +111,8 @@ function overallView(result, person) {
 }
 
 function codesTable(result, person) {
-  const nameA = analystName(result.analyst_a, person);
-  const nameB = analystName(result.analyst_b, person);
+  const nameA = analystName(result.analyst_a, person, { midSentence: true });
+  const nameB = analystName(result.analyst_b, person, { midSentence: true });
   const headers = [
     "Code",
     "Kappa",
@@ -207,7 +207,15 @@ export default {
             "than chance). Only confirmed codings count.",
         }),
         analysts.length > 1
-          ? pairForm({ conversation, analysts, person: ctx.person, a, b, go: ctx.go })
+          ? pairForm({
+              conversation,
+              analysts,
+              person: ctx.person,
+              // The pair shown, whether asked for or chosen by the API.
+              a: result?.analyst_a ?? a,
+              b: result?.analyst_b ?? b,
+              go: ctx.go,
+            })
           : h(
               "p",
               { class: "inset" },

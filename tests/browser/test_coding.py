@@ -325,6 +325,18 @@ async def test_a_facilitator_builds_a_frame_codes_posts_and_accepts_a_theme(
     await expect(rotas_row).to_contain_text("Almost perfect")
     await expect(table.locator("tr[data-code='Night shifts']")).to_contain_text("Not defined")
     await no_serious_findings(page, "agreement")
+    first, second = page.get_by_label("First analyst"), page.get_by_label("Second analyst")
+    await expect(first.locator("option:checked")).to_have_text("You")
+    await second.select_option(label="You")
+    await page.get_by_role("button", name="Compare").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Choose two different analysts")
+    await second.select_option(index=2)  # the colleague, who has no name here: an id
+    await page.get_by_role("button", name="Compare").click()
+    await expect(page).to_have_url(re.compile(r"agreement\?a=[0-9a-f-]+&b=[0-9a-f-]+$"))
+    await expect(overall.locator("dd").first).to_have_text(
+        re.compile(r"^You and Analyst [0-9a-f]{8}$")
+    )
+    await expect(overall).not_to_contain_text("most posts in common")
 
     # The frame at phone width: nothing scrolls sideways.
     await page.set_viewport_size(PHONE)
@@ -336,3 +348,155 @@ async def test_a_facilitator_builds_a_frame_codes_posts_and_accepts_a_theme(
     await settled(page)
     assert not await has_horizontal_scroll(page)
     await no_serious_findings(page, "frame-phone")
+
+
+async def test_split_move_retire_rejections_and_comments(page: Page, seed: Seeder) -> None:
+    s = await seeded(seed)
+    cid = s["cid"]
+    base = f"/api/conversations/{cid}/coding"
+    staff = await seed.token(s["facilitator"])
+    heading = page.get_by_role("heading", level=1)
+
+    async def as_staff(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        return await seed.call(method, f"{base}{path}", body, token=staff)
+
+    rotas = await as_staff("POST", "/codes", {"name": "Rotas"})
+    await as_staff("POST", "/codes", {"name": "Night shifts", "parent_id": rotas["id"]})
+    canteen = await as_staff("POST", "/codes", {"name": "Canteen"})
+    for title in ("Canteen prices", "Canteen at night"):
+        idea = s["ideas"][title]
+        await as_staff(
+            "POST",
+            "/codings",
+            {"code_id": canteen["id"], "post_kind": "idea", "post_id": idea["id"]},
+        )
+    run = await as_staff("POST", "/theme-suggestions", {"themes": 3})
+    rota_theme = next(t for t in run["suggestions"] if "rota" in t["keywords"])
+    await as_staff("POST", f"/theme-suggestions/{rota_theme['id']}/accept", {"name": "Shifts"})
+    author = await seed.voter(cid)
+    await seed.comment(
+        author, cid, s["ideas"]["Rota swaps"]["id"], "Swaps should be agreed on the ward."
+    )
+
+    await sign_in(page, s["facilitator"])
+    await page.goto(f"/#/conversations/{cid}/coding")
+    await expect(heading).to_have_text("Coding frame")
+
+    # Refusals from the API, in the form that asked: a code under its own sub-code, and
+    # retiring a code that still has sub-codes.
+    move = page.get_by_role("form", name="Move a code")
+    await move.get_by_label("Code", exact=True).select_option(label="Rotas")
+    await move.get_by_label("Move it under").select_option(label="Rotas › Night shifts")
+    await move.get_by_role("button", name="Move code").click()
+    await expect(move.get_by_role("alert")).to_contain_text(
+        "A code cannot move under itself or one of its own sub-codes."
+    )
+    retire = page.get_by_role("form", name="Retire a code")
+    await retire.get_by_label("Code", exact=True).select_option(label="Rotas")
+    await retire.get_by_role("button", name="Retire code").click()
+    ask = page.get_by_role("form", name="Retire “Rotas”?")
+    await ask.get_by_role("button", name="Yes, retire it").click()
+    await expect(ask.get_by_role("alert")).to_contain_text("has live sub-codes")
+
+    # Move the sub-code to the top level instead, then retire it.
+    await move.get_by_label("Code", exact=True).select_option(label="Rotas › Night shifts")
+    await move.get_by_label("Move it under").select_option(label="Top level (no parent)")
+    await move.get_by_role("button", name="Move code").click()
+    await flashed(page, "“Night shifts” is now at the top level.")
+    await retire.get_by_label("Code", exact=True).select_option(label="Night shifts")
+    await retire.get_by_role("button", name="Retire code").click()
+    await (
+        page.get_by_role("form", name="Retire “Night shifts”?")
+        .get_by_role("button", name="Yes, retire it")
+        .click()
+    )
+    await flashed(page, "“Night shifts” has been retired.")
+
+    # Split "Canteen" in two, each of its codings going to one part.
+    split = page.get_by_role("form", name="Split a code")
+    await split.get_by_label("Code", exact=True).select_option(label="Canteen")
+    await split.get_by_label("Name of new code 1").fill("Canteen prices")
+    await split.get_by_label("Name of new code 2").fill("Opening hours")
+    await split.get_by_label(re.compile("idea “Canteen prices”")).select_option(
+        label="Canteen prices"
+    )
+    await split.get_by_label(re.compile("idea “Canteen at night”")).select_option(
+        label="Opening hours"
+    )
+    await split.get_by_role("button", name="Split code").click()
+    await (
+        page.get_by_role("form", name="Split “Canteen”?")
+        .get_by_role("button", name="Yes, split it")
+        .click()
+    )
+    await flashed(page, "“Canteen” has been split into “Canteen prices”, “Opening hours”.")
+    tree = page.locator(".code-tree").first
+    for name in ("Canteen prices", "Opening hours"):
+        await expect(tree.locator(f"li[data-code='{name}']")).to_contain_text("1 confirmed coding")
+    await page.get_by_text("Retired codes (2)").click()
+    await expect(
+        page.get_by_text("“Canteen”: split into “Canteen prices”, “Opening hours”")
+    ).to_be_visible()
+
+    # Reject a theme with a reason.
+    await (
+        page.get_by_role("navigation", name="Coding pages")
+        .get_by_role("link", name="Theme suggestions")
+        .click()
+    )
+    await expect(heading).to_have_text("Theme suggestions")
+    parking = page.locator("article.coding-theme").filter(
+        has=page.locator(".coding-theme__keywords", has_text="parking")
+    )
+    reject = parking.get_by_role("form", name=re.compile("^Reject theme"))
+    await reject.get_by_label("Why (optional)").fill("Outside the trust's control.")
+    await reject.get_by_role("button", name=re.compile("^Reject")).click()
+    await flashed(page, "rejected.")
+    await expect(parking).to_contain_text("Rejected by you: “Outside the trust's control.”")
+
+    # Reject a suggested coding of the accepted theme; code a comment, then remove it.
+    await page.goto(f"/#/conversations/{cid}/coding/posts")
+    await expect(heading).to_have_text("Code posts")
+    swaps = page.get_by_role("article", name="Idea: Rota swaps")
+    suggested = swaps.locator(".coding-list li[data-code='Shifts']")
+    await suggested.get_by_role("button", name="Reject “Shifts”").click()
+    await expect(suggested).to_have_count(0)
+    await expect(swaps.get_by_role("status")).to_have_text("“Shifts” rejected.")
+    await page.get_by_role("button", name="Comments (1) on “Rota swaps”").click()
+    comment = page.get_by_role("article", name=re.compile("^Comment: “Swaps should"))
+    await comment.get_by_label("Code", exact=True).select_option(label="Rotas")
+    await comment.get_by_role("button", name="Apply code").click()
+    await expect(comment.locator(".coding-list li[data-code='Rotas']")).to_contain_text(
+        "The whole post"
+    )
+    await comment.get_by_role("button", name="Remove “Rotas”").click()
+    await expect(comment.get_by_text("No codes yet.")).to_be_visible()
+
+    # Typed positions past the end are refused before anything is sent.
+    await comment.get_by_label("Code", exact=True).select_option(label="Rotas")
+    await comment.get_by_label("An excerpt").check()
+    await comment.get_by_label("From character").fill("3")
+    await comment.get_by_label("To character").fill("999")
+    await comment.get_by_role("button", name="Apply code").click()
+    await expect(comment.get_by_role("alert")).to_contain_text("Enter where the excerpt ends")
+
+    # At phone width, the posts and suggestions fit.
+    await page.set_viewport_size(PHONE)
+    await no_serious_findings(page, "posts-phone")
+    assert not await has_horizontal_scroll(page)
+    await (
+        page.get_by_role("navigation", name="Coding pages")
+        .get_by_role("link", name="Theme suggestions")
+        .click()
+    )
+    await expect(heading).to_have_text("Theme suggestions")
+    assert not await has_horizontal_scroll(page)
+    await no_serious_findings(page, "suggestions-phone")
+
+    # An admin may use the pages too.
+    await sign_in_as(page, seed.admin_email)
+    await page.goto(f"/#/conversations/{cid}/coding/versions")
+    await expect(heading).to_have_text("Versions of the coding frame")
+    await expect(page.get_by_role("region", name="Versions of the frame")).to_contain_text(
+        "“Canteen” split into “Canteen prices” (1 coding), “Opening hours” (1 coding)."
+    )
