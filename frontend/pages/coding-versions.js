@@ -213,7 +213,7 @@ export default {
       const value = Number.parseInt(ctx.query.get(key) ?? "", 10);
       return Number.isInteger(value) && value >= 0 && value <= current ? value : fallback;
     };
-    const to = asked("to", current);
+    const to = Math.max(asked("to", current), Math.min(1, current));
     const from = Math.min(asked("from", Math.max(0, to - 1)), Math.max(0, to - 1));
     const comparison =
       current > 0

@@ -326,7 +326,9 @@ async def test_a_facilitator_builds_a_frame_codes_posts_and_accepts_a_theme(
     await expect(table.locator("tr[data-code='Night shifts']")).to_contain_text("Not defined")
     await no_serious_findings(page, "agreement")
     first, second = page.get_by_label("First analyst"), page.get_by_label("Second analyst")
-    await expect(first.locator("option:checked")).to_have_text("You")
+    shown = {await first.input_value(), await second.input_value()}  # the pair chosen
+    assert len(shown) == 2 and "" not in shown
+    await first.select_option(label="You")
     await second.select_option(label="You")
     await page.get_by_role("button", name="Compare").click()
     await expect(page.get_by_role("alert")).to_contain_text("Choose two different analysts")
@@ -373,6 +375,7 @@ async def test_split_move_retire_rejections_and_comments(page: Page, seed: Seede
     run = await as_staff("POST", "/theme-suggestions", {"themes": 3})
     rota_theme = next(t for t in run["suggestions"] if "rota" in t["keywords"])
     await as_staff("POST", f"/theme-suggestions/{rota_theme['id']}/accept", {"name": "Shifts"})
+    await seed.section(cid, "Quiet corner", "Nobody has posted here yet.")
     author = await seed.voter(cid)
     await seed.comment(
         author, cid, s["ideas"]["Rota swaps"]["id"], "Swaps should be agreed on the ward."
@@ -438,13 +441,17 @@ async def test_split_move_retire_rejections_and_comments(page: Page, seed: Seede
         page.get_by_text("“Canteen”: split into “Canteen prices”, “Opening hours”")
     ).to_be_visible()
 
-    # Reject a theme with a reason.
+    # Reject a theme with a reason; a section with too few posts is refused.
     await (
         page.get_by_role("navigation", name="Coding pages")
         .get_by_role("link", name="Theme suggestions")
         .click()
     )
     await expect(heading).to_have_text("Theme suggestions")
+    ask_for = page.get_by_role("form", name="Suggest themes")
+    await ask_for.get_by_label("Posts to read").select_option(label="Section: Quiet corner")
+    await ask_for.get_by_role("button", name="Suggest themes").click()
+    await expect(ask_for.get_by_role("alert")).to_contain_text("Themes cannot be suggested")
     parking = page.locator("article.coding-theme").filter(
         has=page.locator(".coding-theme__keywords", has_text="parking")
     )
@@ -495,6 +502,9 @@ async def test_split_move_retire_rejections_and_comments(page: Page, seed: Seede
 
     # An admin may use the pages too.
     await sign_in_as(page, seed.admin_email)
+    await page.goto(f"/#/conversations/{cid}/coding/posts")
+    await expect(heading).to_have_text("Code posts")
+    await expect(page.get_by_role("article", name="Idea: Rota swaps")).to_contain_text("Shifts")
     await page.goto(f"/#/conversations/{cid}/coding/versions")
     await expect(heading).to_have_text("Versions of the coding frame")
     await expect(page.get_by_role("region", name="Versions of the frame")).to_contain_text(
