@@ -775,7 +775,11 @@ export const api = {
     );
   },
   /** Resolves to { suggestion, code, version, suggested_codings, posts_left_out }. */
-  acceptThemeSuggestion(conversationId, suggestionId, { name = null, description = "", parentId = null }) {
+  acceptThemeSuggestion(
+    conversationId,
+    suggestionId,
+    { name = null, description = "", parentId = null },
+  ) {
     return request(
       "POST",
       `/api/conversations/${e(conversationId)}/coding/theme-suggestions/${e(suggestionId)}/accept`,

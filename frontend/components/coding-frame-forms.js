@@ -245,7 +245,11 @@ export function mergeCodesForm({ conversation, codes, done }) {
     { class: "fieldset", id: groupId },
     h("legend", { class: "fieldset__legend" }, "Codes to merge"),
     boxError,
-    h("div", { class: "checkboxes" }, boxes.map((b) => b.element)),
+    h(
+      "div",
+      { class: "checkboxes" },
+      boxes.map((b) => b.element),
+    ),
   );
   // The error summary links to the first box; the message sits in the fieldset.
   const codesField = {
@@ -253,7 +257,10 @@ export function mergeCodesForm({ conversation, codes, done }) {
     input: boxes[0]?.input ?? fieldset,
     setError(message) {
       boxError.hidden = !message;
-      replaceChildren(boxError, message ? [h("span", { class: "visually-hidden" }, "Error: "), message] : []);
+      replaceChildren(
+        boxError,
+        message ? [h("span", { class: "visually-hidden" }, "Error: "), message] : [],
+      );
       if (message) fieldset.setAttribute("aria-describedby", errorId);
       else fieldset.removeAttribute("aria-describedby");
     },
@@ -365,7 +372,10 @@ export function splitCodeForm({ conversation, codes, done }) {
     if (ticket !== loading) return; // another code was chosen meanwhile
     codings = found.filter((c) => c.status !== "rejected");
     if (!codings.length) {
-      replaceChildren(codingsSlot, h("p", { class: "quiet" }, "This code has no codings to share out."));
+      replaceChildren(
+        codingsSlot,
+        h("p", { class: "quiet" }, "This code has no codings to share out."),
+      );
       return;
     }
     replaceChildren(
@@ -375,15 +385,16 @@ export function splitCodeForm({ conversation, codes, done }) {
         { class: "fieldset" },
         h("legend", { class: "fieldset__legend fieldset__legend--s" }, "Where each coding goes"),
         codings.map((coding, index) => {
-          const title = titles.has(coding.post_id) ? `“${excerpt(titles.get(coding.post_id), 60)}”` : "";
+          const title = titles.has(coding.post_id)
+            ? `“${excerpt(titles.get(coding.post_id), 60)}”`
+            : "";
           const what = coding.excerpt
             ? `“${excerpt(coding.excerpt, 80)}”${title ? ` in the idea ${title}` : ""}`
             : `the whole ${coding.post_kind}${title ? ` ${title}` : ""}`;
           const choice = selectField({
             name: "coding_ids",
             label:
-              `Coding ${index + 1}: ${what}` +
-              (coding.status === "suggested" ? ", suggested" : ""),
+              `Coding ${index + 1}: ${what}` + (coding.status === "suggested" ? ", suggested" : ""),
             labelClass: "label--small",
             options: partOptions(),
           });
@@ -438,7 +449,8 @@ export function splitCodeForm({ conversation, codes, done }) {
         coding_ids: [],
       }));
       for (const choice of choices) {
-        if (choice.input.value !== "") body[Number(choice.input.value)].coding_ids.push(choice.coding.id);
+        if (choice.input.value !== "")
+          body[Number(choice.input.value)].coding_ids.push(choice.coding.id);
       }
       const names = body.map((part) => `“${part.name}”`).join(", ");
       askFirst(slot, form, {

@@ -13,7 +13,14 @@ import { h, replaceChildren, uniqueId } from "../dom.js";
 import { excerpt } from "../format.js";
 import { href } from "../router.js";
 import { analystName, codeOptions, codingStatusTag } from "./coding-common.js";
-import { errorSummary, handleForm, radioField, selectField, submitButton, textField } from "./form.js";
+import {
+  errorSummary,
+  handleForm,
+  radioField,
+  selectField,
+  submitButton,
+  textField,
+} from "./form.js";
 
 // The post bodies on the page, each with what to do when words in it are selected.
 const selectionHandlers = new WeakMap();
@@ -93,12 +100,19 @@ export function codablePost({ conversation, post, codes, codings, person, headin
   }
 
   function codingItem(coding) {
-    const named = (verb) => [verb, h("span", { class: "visually-hidden" }, ` “${coding.code.name}”`)];
+    const named = (verb) => [
+      verb,
+      h("span", { class: "visually-hidden" }, ` “${coding.code.name}”`),
+    ];
     const button = (label, onClick, warning = false) =>
       h(
         "button",
         {
-          class: ["button", "button--small", warning ? "button--warning-outline" : "button--secondary"],
+          class: [
+            "button",
+            "button--small",
+            warning ? "button--warning-outline" : "button--secondary",
+          ],
           type: "button",
           onClick,
         },
@@ -135,7 +149,10 @@ export function codablePost({ conversation, post, codes, codings, person, headin
     }
     return h(
       "li",
-      { class: ["coding-list__item", `coding-list__item--${coding.status}`], "data-code": coding.code.name },
+      {
+        class: ["coding-list__item", `coding-list__item--${coding.status}`],
+        "data-code": coding.code.name,
+      },
       h(
         "p",
         { class: "coding-list__code" },
@@ -160,7 +177,11 @@ export function codablePost({ conversation, post, codes, codings, person, headin
     replaceChildren(
       listSlot,
       current.length
-        ? h("ul", { class: "coding-list", "aria-labelledby": codingsHeadingId }, current.map(codingItem))
+        ? h(
+            "ul",
+            { class: "coding-list", "aria-labelledby": codingsHeadingId },
+            current.map(codingItem),
+          )
         : h("p", { class: "quiet" }, "No codes yet."),
     );
   }
@@ -233,7 +254,11 @@ export function codablePost({ conversation, post, codes, codings, person, headin
     const element = h(
       "form",
       { class: "coding-post__form", "aria-labelledby": formHeadingId },
-      h(`h${headingLevel + 1}`, { class: "coding-post__subheading", id: formHeadingId }, "Apply a code"),
+      h(
+        `h${headingLevel + 1}`,
+        { class: "coding-post__subheading", id: formHeadingId },
+        "Apply a code",
+      ),
       summary.element,
       h("div", { class: "coding-post__controls" }, code.element, scope.element),
       excerptFields,
@@ -243,7 +268,9 @@ export function codablePost({ conversation, post, codes, codings, person, headin
       fields: [code, scope, from, to],
       summary,
       validate() {
-        const problems = code.input.value ? [] : [{ field: code, text: "Choose the code to apply" }];
+        const problems = code.input.value
+          ? []
+          : [{ field: code, text: "Choose the code to apply" }];
         if (scope.value() === "excerpt") {
           const { first, last } = positions();
           if (!Number.isInteger(first) || first < 1 || first > characters.length) {
@@ -265,7 +292,8 @@ export function codablePost({ conversation, post, codes, codings, person, headin
       },
       describeError(error) {
         // The API names start and end in code points from 0; say it as the fields do.
-        if (error.code === "excerpt_out_of_range") return { items: [{ field: from, text: error.detail }] };
+        if (error.code === "excerpt_out_of_range")
+          return { items: [{ field: from, text: error.detail }] };
         return null;
       },
       async submit() {
@@ -309,12 +337,20 @@ export function codablePost({ conversation, post, codes, codings, person, headin
     h(headingTag, { class: "coding-post__heading", id: headingId }, postName),
     text
       ? body
-      : h("p", { class: "inset" }, "The words of this post are not shown (hidden, removed or withdrawn): it cannot be coded."),
+      : h(
+          "p",
+          { class: "inset" },
+          "The words of this post are not shown (hidden, removed or withdrawn): it cannot be coded.",
+        ),
     link
       ? h(
           "p",
           { class: "coding-post__link" },
-          h("a", { href: link }, post.kind === "idea" ? "Open the idea" : "Open the comment in its thread"),
+          h(
+            "a",
+            { href: link },
+            post.kind === "idea" ? "Open the idea" : "Open the comment in its thread",
+          ),
         )
       : null,
     codingsHeading,

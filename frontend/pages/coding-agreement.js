@@ -232,7 +232,11 @@ export default {
               codesTable(result, ctx.person),
             ]
           : result
-            ? h("p", { class: "inset" }, result.overall.reason ?? "No two analysts have coded a post in common yet.")
+            ? h(
+                "p",
+                { class: "inset" },
+                result.overall.reason ?? "No two analysts have coded a post in common yet.",
+              )
             : null,
         h(
           "details",
@@ -245,11 +249,7 @@ export default {
           h(
             "div",
             { class: "details__text" },
-            h(
-              "p",
-              {},
-              "Landis and Koch's bands, a common rule of thumb (not a test): a kappa of",
-            ),
+            h("p", {}, "Landis and Koch's bands, a common rule of thumb (not a test): a kappa of"),
             h(
               "ul",
               { class: "list-bullets" },

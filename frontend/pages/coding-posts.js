@@ -152,7 +152,9 @@ export default {
       );
       // Only this code's codings were fetched: show each post's others too.
       const others = await Promise.all(
-        posts.map((post) => api.listCodings(cid, { postKind: post.kind, postId: post.id, limit: 500 })),
+        posts.map((post) =>
+          api.listCodings(cid, { postKind: post.kind, postId: post.id, limit: 500 }),
+        ),
       );
       posts.forEach((post, i) => byPost.set(`${post.kind}:${post.id}`, others[i].codings));
       description =
@@ -166,7 +168,9 @@ export default {
         sectionId: query.section || null,
         cursor: query.cursor || null,
       });
-      posts = page.items.map((hit) => (hit.kind === "idea" ? ideaPost(hit.idea) : commentPost(hit.comment)));
+      posts = page.items.map((hit) =>
+        hit.kind === "idea" ? ideaPost(hit.idea) : commentPost(hit.comment),
+      );
       nextCursor = page.next_cursor;
       description = `${countOf(posts.length, "post")} matching “${query.q}”, best match first.`;
     } else {
@@ -215,20 +219,27 @@ export default {
                   "ol",
                   { class: "coding-posts coding-posts--comments" },
                   comments.map((comment) =>
-                    h("li", {}, codablePost({
-                      conversation,
-                      post: commentPost(comment),
-                      codes,
-                      codings: codingsOf(commentPost(comment)),
-                      person: ctx.person,
-                      headingLevel: 4,
-                    })),
+                    h(
+                      "li",
+                      {},
+                      codablePost({
+                        conversation,
+                        post: commentPost(comment),
+                        codes,
+                        codings: codingsOf(commentPost(comment)),
+                        person: ctx.person,
+                        headingLevel: 4,
+                      }),
+                    ),
                   ),
                 ),
               );
               toggle.setAttribute("aria-expanded", "true");
             } catch (error) {
-              replaceChildren(slot, h("p", { class: "error-message", role: "alert" }, error.detail ?? String(error)));
+              replaceChildren(
+                slot,
+                h("p", { class: "error-message", role: "alert" }, error.detail ?? String(error)),
+              );
             } finally {
               toggle.disabled = false;
             }

@@ -177,7 +177,9 @@ function suggestionCard({ conversation, suggestion, codes, person, done, heading
         {},
         h("strong", { class: "tag tag--coding-confirmed" }, "Accepted"),
         ` as “${code?.name ?? "a code"}” by ${analystName(suggestion.decided_by, person, { midSentence: true })}`,
-        suggestion.decided_at ? `, ${shortDateTime(suggestion.decided_at, conversation.time_zone)}` : "",
+        suggestion.decided_at
+          ? `, ${shortDateTime(suggestion.decided_at, conversation.time_zone)}`
+          : "",
         ".",
       ),
       code
@@ -274,7 +276,11 @@ function runView({ conversation, run, sections, codes, person, done, latest }) {
     return h(
       "section",
       { class: "coding-run", "aria-labelledby": `run-${run.id}` },
-      h("h2", { class: "heading-m", id: `run-${run.id}`, tabindex: "-1" }, `Latest suggestions: ${title}`),
+      h(
+        "h2",
+        { class: "heading-m", id: `run-${run.id}`, tabindex: "-1" },
+        `Latest suggestions: ${title}`,
+      ),
       meta,
       cards,
     );
@@ -282,7 +288,15 @@ function runView({ conversation, run, sections, codes, person, done, latest }) {
   return h(
     "details",
     { class: "details coding-run" },
-    h("summary", { class: "details__summary" }, h("span", { class: "details__summary-text" }, `Earlier: ${title}, ${shortDateTime(run.requested_at, conversation.time_zone)}`)),
+    h(
+      "summary",
+      { class: "details__summary" },
+      h(
+        "span",
+        { class: "details__summary-text" },
+        `Earlier: ${title}, ${shortDateTime(run.requested_at, conversation.time_zone)}`,
+      ),
+    ),
     h("div", { class: "details__text" }, meta, cards),
   );
 }

@@ -34,7 +34,9 @@ function changeWords(change, names) {
         if (before.name !== after.name) parts.push(`renamed “${before.name}” → “${after.name}”`);
         if (before.description !== after.description) parts.push("description changed");
         if ((before.parent_id ?? null) !== (after.parent_id ?? null)) {
-          parts.push(`moved from ${parentName(before.parent_id)} to ${parentName(after.parent_id)}`);
+          parts.push(
+            `moved from ${parentName(before.parent_id)} to ${parentName(after.parent_id)}`,
+          );
         }
       }
       return `${quoted(change.code)}: ${parts.join("; ") || "changed"}.`;
@@ -52,7 +54,9 @@ function changeWords(change, names) {
     case "split":
       return (
         `${quoted(change.code)} split into ` +
-        change.parts.map((part) => `${quoted(part)} (${countOf(part.codings, "coding")})`).join(", ") +
+        change.parts
+          .map((part) => `${quoted(part)} (${countOf(part.codings, "coding")})`)
+          .join(", ") +
         "."
       );
     case "retired":
@@ -187,7 +191,11 @@ function comparisonView(comparison, names) {
               h(
                 "dd",
                 { class: "summary-list__value" },
-                h("ul", { class: "list-bullets" }, items.map((item) => h("li", {}, item))),
+                h(
+                  "ul",
+                  { class: "list-bullets" },
+                  items.map((item) => h("li", {}, item)),
+                ),
               ),
             ),
           ),

@@ -145,7 +145,13 @@ export default {
             ? `${countOf(live.length, "code")} in version ${frame.version} of the frame.`
             : "The frame is empty: add the first code below, or ask for theme suggestions.",
         ),
-        live.length ? h("div", { "aria-labelledby": "codes-heading", role: "group" }, codeTree(conversation, codes)) : null,
+        live.length
+          ? h(
+              "div",
+              { "aria-labelledby": "codes-heading", role: "group" },
+              codeTree(conversation, codes),
+            )
+          : null,
         retiredList(codes),
         h("h2", { class: "heading-m" }, "Change the frame"),
         h(
