@@ -67,8 +67,11 @@ function codingNav(conversation, current) {
   );
 }
 
-/** The head of a coding page: trail, caption, the one h1, both navigations, a lead. */
-export function codingHead(conversation, { current, heading, lead = null }) {
+/**
+ * The head of a coding page: trail, caption, the one h1, the navigations, a lead. Admins get
+ * no facilitators' console navigation: its other pages are for facilitators only.
+ */
+export function codingHead(conversation, { current, heading, person, lead = null }) {
   const trail = consoleTrail(conversation);
   if (current !== "frame") {
     trail.push({ text: "Coding frame", path: CODING_PAGES[0].path(conversation.id) });
@@ -77,7 +80,7 @@ export function codingHead(conversation, { current, heading, lead = null }) {
     breadcrumbs(trail),
     h("span", { class: "caption" }, conversation.title),
     h("h1", { id: "page-heading", class: "h1--tight", tabindex: "-1" }, heading),
-    consoleNav(conversation, "coding"),
+    person.role === "facilitator" ? consoleNav(conversation, "coding") : null,
     codingNav(conversation, current),
     lead ? h("p", { class: "reading-width" }, lead) : null,
   ];

@@ -199,6 +199,7 @@ export default {
         "div",
         {},
         codingHead(conversation, {
+          person: ctx.person,
           current: "agreement",
           heading: "Coder agreement",
           lead:

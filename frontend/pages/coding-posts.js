@@ -275,6 +275,7 @@ export default {
         "div",
         {},
         codingHead(conversation, {
+          person: ctx.person,
           current: "posts",
           heading: "Code posts",
           lead:

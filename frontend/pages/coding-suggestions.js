@@ -326,7 +326,11 @@ export default {
       node: h(
         "div",
         {},
-        codingHead(conversation, { current: "suggestions", heading: "Theme suggestions" }),
+        codingHead(conversation, {
+          person: ctx.person,
+          current: "suggestions",
+          heading: "Theme suggestions",
+        }),
         h("div", { class: "action-panel reading-width" }, runForm(common)),
         runs.runs.length
           ? runs.runs.map((run, index) => runView({ ...common, run, latest: index === 0 }))

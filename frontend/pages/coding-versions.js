@@ -234,6 +234,7 @@ export default {
         "div",
         {},
         codingHead(conversation, {
+          person: ctx.person,
           current: "versions",
           heading: "Versions of the coding frame",
           lead:

@@ -131,6 +131,7 @@ export default {
         "div",
         {},
         codingHead(conversation, {
+          person: ctx.person,
           current: "frame",
           heading: "Coding frame",
           lead:

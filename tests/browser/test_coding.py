@@ -505,6 +505,9 @@ async def test_split_move_retire_rejections_and_comments(page: Page, seed: Seede
     await page.goto(f"/#/conversations/{cid}/coding/posts")
     await expect(heading).to_have_text("Code posts")
     await expect(page.get_by_role("article", name="Idea: Rota swaps")).to_contain_text("Shifts")
+    # Not the facilitators' console, whose other pages would turn an admin away.
+    await expect(page.get_by_role("navigation", name="Coding pages")).to_be_visible()
+    await expect(page.get_by_role("navigation", name="Facilitator console")).to_have_count(0)
     await page.goto(f"/#/conversations/{cid}/coding/versions")
     await expect(heading).to_have_text("Versions of the coding frame")
     await expect(page.get_by_role("region", name="Versions of the frame")).to_contain_text(
