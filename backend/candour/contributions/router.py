@@ -337,7 +337,13 @@ async def search_contributions(
     session: SessionDep,
     q: Annotated[
         str,
-        Query(min_length=2, max_length=200, description='Words to find; "quotes" and -not work.'),
+        Query(
+            min_length=2,
+            max_length=200,
+            # PostgreSQL text holds no NUL: refused here rather than by the database.
+            pattern=r"^[^\x00]*$",
+            description='Words to find; "quotes" and -not work.',
+        ),
     ],
     section_id: uuid.UUID | None = None,
     cursor: Cursor = None,
