@@ -162,6 +162,17 @@ _HTTP_CODES = {
 
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # FastAPI's answer to a body it could not parse at all (bytes that are not UTF-8):
+        # the same 422 as malformed JSON, which every route documents.
+        return problem_response(
+            Problem(
+                title="Invalid input",
+                status=422,
+                detail="The request body could not be read: send JSON encoded as UTF-8.",
+                code="invalid_input",
+            )
+        )
     title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Request refused")
     problem = Problem(
         title=title,
