@@ -29,3 +29,13 @@ async def test_a_body_that_is_not_utf8_is_a_422_problem(
     problem = response.json()
     assert (problem["status"], problem["code"]) == (422, "invalid_input")
     assert "UTF-8" in problem["detail"]
+
+
+async def test_my_posts_documents_the_403_it_gives_staff(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    headers = await sign_in(client, await make_person(app, role="admin"))
+    response = await client.get("/api/me/contributions", headers=headers)
+    assert response.status_code == 403
+    operation = app.openapi()["paths"]["/api/me/contributions"]["get"]
+    assert "403" in operation["responses"]

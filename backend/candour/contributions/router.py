@@ -359,7 +359,7 @@ async def search_contributions(
     operation_id="list_my_contributions",
     summary="My posts",
     response_model=MyContributions,
-    responses=problem_responses(NotAuthenticated, NotFound),
+    responses=problem_responses(NotAuthenticated, PermissionDenied, NotFound),
 )
 async def list_my_contributions(
     caller: ParticipantCaller,
