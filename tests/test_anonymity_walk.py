@@ -120,6 +120,10 @@ async def _moderate(app: FastAPI, cid: object, ids: dict[str, str], author: Pers
         )
         assert case.status_code == 201, case.text
         ids["case_id"] = case.json()["id"]
+        # A published summary report, so the sponsor's paths read a real version.
+        published = await staff.post(f"{base}/report/versions", headers=staff_headers)
+        assert published.status_code == 201, published.text
+        ids["version"] = str(published.json()["version"])
     ids["target_kind"] = "idea"
     ids["target_id"] = ids["idea_id"]
 
@@ -184,6 +188,12 @@ async def test_no_get_operation_reveals_who_wrote_or_voted(app: FastAPI) -> None
         "list_my_contributions",
         "get_opinion_groups",
         "export_polis",
+        "get_report",
+        "get_published_report",
+        "get_report_version",
+        "list_report_versions",
+        "export_report_csv",
+        "export_report_json",
     } <= {op["operationId"] for _, op in get_operations}
 
 
