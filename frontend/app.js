@@ -31,6 +31,7 @@ import { allMyPosts, conversationPosts } from "./pages/my-posts.js";
 import notFound from "./pages/not-found.js";
 import paper from "./pages/paper.js";
 import { problemView } from "./pages/problem.js";
+import report from "./pages/report.js";
 import requestLink from "./pages/request-link.js";
 import { caseList, casePage } from "./pages/safeguarding.js";
 import search from "./pages/search.js";
@@ -70,6 +71,8 @@ const routes = [
   { path: "/conversations/:id/coding/posts", page: codingPosts },
   { path: "/conversations/:id/coding/suggestions", page: codingSuggestions },
   { path: "/conversations/:id/coding/agreement", page: codingAgreement },
+  // The summary report (facilitators and admins: the draft; sponsors: published versions).
+  { path: "/conversations/:id/report", page: report },
   { path: "/safeguarding/:caseId", page: casePage },
   // The admin console.
   { path: "/admin", page: admin },

@@ -95,6 +95,7 @@ const CONSOLE_LINKS = [
   { key: "safeguarding", text: "Safeguarding", path: (id) => `/conversations/${id}/safeguarding` },
   { key: "audit", text: "Audit log", path: (id) => `/conversations/${id}/audit` },
   { key: "coding", text: "Coding", path: (id) => `/conversations/${id}/coding` },
+  { key: "report", text: "Report", path: (id) => `/conversations/${id}/report` },
 ];
 
 /** The facilitators' console navigation for one conversation; `current` is marked. */

@@ -94,6 +94,13 @@ export default {
         ),
         h("p", {}, statusTag(conversation)),
         ctx.person.role === "facilitator" ? consoleNav(conversation) : null,
+        ctx.person.role === "sponsor" || ctx.person.role === "admin"
+          ? h(
+              "p",
+              {},
+              h("a", { href: href(`/conversations/${conversation.id}/report`) }, "Summary report"),
+            )
+          : null,
         ctx.person.role === "admin"
           ? h(
               "p",
