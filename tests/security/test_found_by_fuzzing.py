@@ -39,3 +39,54 @@ async def test_my_posts_documents_the_403_it_gives_staff(
     assert response.status_code == 403
     operation = app.openapi()["paths"]["/api/me/contributions"]["get"]
     assert "403" in operation["responses"]
+
+
+# Found in backend/candour/analysis/, which this suite's authors may not change: reported
+# to its owners and pinned here; each passes once fixed (then drop its marker and its
+# entry in test_fuzz_contract.KNOWN_FINDINGS).
+BEYOND_INT32 = 2**33
+
+
+@pytest.mark.xfail(reason="analysis: a report version past 2**31 is a 500", strict=False)
+async def test_a_huge_report_version_is_refused_not_a_500(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    from tests.support.factories import make_conversation
+
+    cid = await make_conversation(app)
+    headers = await sign_in(client, await make_person(app, role="admin"))
+    response = await client.get(
+        f"/api/conversations/{cid}/report/versions/{BEYOND_INT32}", headers=headers
+    )
+    assert response.status_code in (404, 422)
+
+
+@pytest.mark.xfail(reason="analysis: a frame version past 2**31 is a 500", strict=False)
+async def test_a_huge_frame_version_is_refused_not_a_500(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    from tests.support.factories import make_conversation
+
+    cid = await make_conversation(app)
+    headers = await sign_in(client, await make_person(app, role="admin"))
+    response = await client.get(
+        f"/api/conversations/{cid}/coding/versions/compare",
+        params={"to": BEYOND_INT32},
+        headers=headers,
+    )
+    assert response.status_code in (404, 422)
+
+
+@pytest.mark.xfail(reason="analysis: export.json is documented as a string", strict=False)
+async def test_the_report_json_export_matches_its_documented_schema(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    from tests.support.factories import make_conversation
+
+    cid = await make_conversation(app)
+    headers = await sign_in(client, await make_person(app, role="admin"))
+    response = await client.get(f"/api/conversations/{cid}/report/export.json", headers=headers)
+    assert response.status_code == 200
+    operation = app.openapi()["paths"]["/api/conversations/{conversation_id}/report/export.json"]
+    schema = operation["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema.get("type") != "string", "the document promises a string"
