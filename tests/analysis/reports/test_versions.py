@@ -4,6 +4,7 @@ strangers read nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import asyncpg
@@ -129,3 +130,36 @@ async def test_who_may_do_what(app: FastAPI, db: asyncpg.Connection, facilitator
     ).status_code == 404
     assert await db.fetchval("SELECT count(*) FROM report_versions") == 1
     await sponsor.client.aclose()
+
+
+async def test_publishing_at_the_same_time_numbers_without_a_gap(
+    app: FastAPI, db: asyncpg.Connection, facilitator: Staff, admin: Staff
+) -> None:
+    cid, _, _ = await _conversation_with_an_idea(app, db)
+    url = f"/api/conversations/{cid}/report/versions"
+    answers = await asyncio.gather(
+        *(who.client.post(url, headers=who.headers) for who in (facilitator, admin) * 3)
+    )
+    assert [a.status_code for a in answers] == [201] * 6
+    assert sorted(a.json()["version"] for a in answers) == [1, 2, 3, 4, 5, 6]
+
+
+async def test_a_version_that_is_not_a_number_is_refused(
+    app: FastAPI, db: asyncpg.Connection, facilitator: Staff
+) -> None:
+    cid, _, _ = await _conversation_with_an_idea(app, db)
+    base = f"/api/conversations/{cid}/report"
+    for path, query in (
+        ("/versions/one", {}),
+        ("/export.csv", {"version": "x"}),
+        ("/export.json", {"version": "0"}),
+    ):
+        answer = await facilitator.client.get(
+            base + path, params=query, headers=facilitator.headers
+        )
+        assert answer.status_code == 422, path
+        assert answer.headers["content-type"].startswith("application/problem+json")
+    bad_id = await facilitator.client.get(
+        "/api/conversations/not-a-uuid/report", headers=facilitator.headers
+    )
+    assert bad_id.status_code == 422
