@@ -1,6 +1,7 @@
 """Contract fuzzing: schemathesis generates requests from the live OpenAPI document
 (``app.openapi()``, so a new endpoint is fuzzed at once) and sends them to the app in
-process, as three callers: anonymous, a participant of the seeded conversation, an admin.
+process, as four callers: anonymous, a participant of the seeded conversation, a
+facilitator (the moderation routes are theirs alone) and an admin.
 
 Every answer must: not be a 5xx; have a status the document lists for the operation; have
 the documented content type and match the documented schema; and, for a 4xx, be a problem
@@ -36,7 +37,7 @@ from candour.app import create_app
 from candour.core.settings import Environment, Settings
 from tests.security.conftest import Shared
 
-FUZZ_ROLES = ("anonymous", "participant", "admin")
+FUZZ_ROLES = ("anonymous", "participant", "facilitator", "admin")
 EXAMPLES = int(os.environ.get("CANDOUR_FUZZ_EXAMPLES", "12"))
 # Path parameters that name a stored object: filled with a real one.
 REAL_IDS = {
