@@ -163,3 +163,43 @@ async def test_a_version_that_is_not_a_number_is_refused(
         "/api/conversations/not-a-uuid/report", headers=facilitator.headers
     )
     assert bad_id.status_code == 422
+
+
+async def test_a_version_never_brings_back_words_since_hidden_or_amended(
+    app: FastAPI, db: asyncpg.Connection, facilitator: Staff
+) -> None:
+    """Figures stay as published; the words of a post hidden since are replaced, and an
+    amended post is quoted as amended, in the version and in its downloads."""
+    cid = await make_conversation(app)
+    sid = await make_section(app, cid)
+    plant = Planter(app, db, cid)
+    author = await make_person(app, conversation_id=cid)
+    named = await plant.idea(
+        sid, author, title="Dr Gregory Kettering is rude", body="He shouts.", likes=4
+    )
+    amended = await plant.idea(
+        sid, author, title="Ward 7 rota", body="Ask Nurse Ogbu-Lane why", likes=2
+    )
+    await plant.comment(named, author, body="Kettering again", likes=3)
+    base = f"/api/conversations/{cid}/report"
+    published = (
+        await facilitator.client.post(f"{base}/versions", headers=facilitator.headers)
+    ).json()
+    assert "Kettering" in str(published) and "Ogbu-Lane" in str(published)
+
+    await db.execute("UPDATE ideas SET moderation = 'hidden' WHERE id = $1", named)
+    await db.execute("UPDATE comments SET moderation = 'removed' WHERE idea_id = $1", named)
+    await db.execute(
+        "UPDATE ideas SET body = 'Ask the ward manager why', amended = true WHERE id = $1", amended
+    )
+    for path in ("/versions/1", "/published", "/export.csv", "/export.json"):
+        answer = await facilitator.client.get(base + path, headers=facilitator.headers)
+        assert answer.status_code == 200
+        assert "Kettering" not in answer.text and "Ogbu-Lane" not in answer.text, path
+    version = (
+        await facilitator.client.get(f"{base}/versions/1", headers=facilitator.headers)
+    ).json()
+    assert version["overall"]["likes"] == published["overall"]["likes"] == 9
+    assert version["overall"]["top_ideas"][0]["title"] == "[no longer shown]"
+    assert "Ask the ward manager why" in [q["text"] for q in version["overall"]["quotes"]]
+    assert "[no longer shown]" in [q["text"] for q in version["overall"]["quotes"]]

@@ -163,7 +163,12 @@ def _scopes(
             ],
             quotes=[
                 Quote(
-                    kind=q.kind, idea_id=q.idea_id, text=q.text, likes=q.likes, dislikes=q.dislikes
+                    kind=q.kind,
+                    post_id=q.post_id,
+                    idea_id=q.idea_id,
+                    text=q.text,
+                    likes=q.likes,
+                    dislikes=q.dislikes,
                 )
                 for q in figures.quotes.get(key, [])
             ],

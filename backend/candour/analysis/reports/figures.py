@@ -152,7 +152,7 @@ ranked AS (
            ) AS rank
     FROM voted
 )
-SELECT r.scope, r.scope_id, r.kind, r.idea_id, r.like_count, r.dislike_count,
+SELECT r.scope, r.scope_id, r.kind, r.post_id, r.idea_id, r.like_count, r.dislike_count,
        left(coalesce(nullif(i.body, ''), i.title, c.body), {QUOTE_LENGTH + 1}) AS text
 FROM ranked AS r
 LEFT JOIN ideas AS i ON r.kind = 'idea' AND i.id = r.post_id
@@ -198,6 +198,7 @@ class IdeaRow:
 @dataclass(frozen=True, slots=True)
 class QuoteRow:
     kind: str
+    post_id: uuid.UUID
     idea_id: uuid.UUID
     likes: int
     dislikes: int
@@ -250,9 +251,8 @@ async def read_figures(
         )
     quotes: dict[ScopeKey, list[QuoteRow]] = {}
     for r in await session.execute(text(head + _QUOTES), params):
-        words = r.text if len(r.text) <= QUOTE_LENGTH else r.text[: QUOTE_LENGTH - 1] + "…"
         quotes.setdefault((r.scope, r.scope_id), []).append(
-            QuoteRow(r.kind, r.idea_id, r.like_count, r.dislike_count, words)
+            QuoteRow(r.kind, r.post_id, r.idea_id, r.like_count, r.dislike_count, shorten(r.text))
         )
     days = [
         DayRow(r.day, r.ideas, r.comments, r.votes)
@@ -261,6 +261,11 @@ async def read_figures(
         )
     ]
     return Figures(counts, top_ideas, quotes, days)
+
+
+def shorten(text: str) -> str:
+    """A quote's words: at most ``QUOTE_LENGTH`` characters, an ellipsis where cut."""
+    return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1] + "…"
 
 
 def authored_posts(conversation_id: uuid.UUID) -> Select[tuple[bytes, int]]:

@@ -41,6 +41,7 @@ class Quote(ResponseBody):
     and strong support to be quoted."""
 
     kind: str = Field(description="`idea` or `comment`.")
+    post_id: uuid.UUID = Field(description="The idea or the comment.")
     idea_id: uuid.UUID = Field(description="The idea, or the idea the comment is under.")
     text: str = Field(description="The post's text, shortened to 400 characters.")
     likes: int

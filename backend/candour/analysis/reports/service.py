@@ -21,6 +21,7 @@ from candour.analysis.reports.errors import (
 )
 from candour.analysis.reports.models import ReportVersion
 from candour.analysis.reports.schemas import ReportStatus, ReportVersionInfo, SummaryReport
+from candour.analysis.reports.words import with_current_words
 from candour.conversations import service as conversations
 from candour.core.settings import Settings
 from candour.identity import Caller, Role
@@ -121,7 +122,7 @@ async def get_report_version(
             f"This report has no version {version}; "
             + (f"the latest is version {latest}." if latest else NOT_YET)
         )
-    return SummaryReport.model_validate(content)
+    return await with_current_words(session, SummaryReport.model_validate(content))
 
 
 async def report_for_download(
