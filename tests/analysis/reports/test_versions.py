@@ -153,6 +153,8 @@ async def test_a_version_that_is_not_a_number_is_refused(
         ("/versions/one", {}),
         ("/export.csv", {"version": "x"}),
         ("/export.json", {"version": "0"}),
+        (f"/versions/{2**33}", {}),
+        ("/export.csv", {"version": str(2**31)}),
     ):
         answer = await facilitator.client.get(
             base + path, params=query, headers=facilitator.headers

@@ -21,10 +21,13 @@ router = APIRouter(tags=["reports"])
 # Facilitators and admins read drafts and versions; sponsors published versions only.
 ReaderCaller = Annotated[Caller, Depends(require_role(Role.facilitator, Role.admin, Role.sponsor))]
 STAFF = (NotAuthenticated, PermissionDenied, NotFound)
+# Versions are PostgreSQL integers: a larger number could never name one.
+MAX_VERSION = 2**31 - 1
 VersionQuery = Annotated[
     int | None,
     Query(
         ge=1,
+        le=MAX_VERSION,
         description="A published version. Left out: the draft for facilitators and admins, "
         "the latest published version for sponsors.",
     ),
@@ -32,8 +35,14 @@ VersionQuery = Annotated[
 
 
 def _download(content_type: str, what: str) -> dict[int | str, dict[str, Any]]:
+    # The JSON download is the report itself; the CSV is text.
+    ok: dict[str, Any] = (
+        {"model": SummaryReport}
+        if content_type == "application/json"
+        else {"content": {content_type: {"schema": {"type": "string"}}}}
+    )
     return {
-        200: {"description": what, "content": {content_type: {"schema": {"type": "string"}}}},
+        200: {"description": what, **ok},
         **problem_responses(*STAFF, ReportNotPublished, ReportVersionNotFound),
     }
 
@@ -119,7 +128,9 @@ async def get_published_report(
 )
 async def get_report_version(
     conversation_id: uuid.UUID,
-    version: Annotated[int, Path(ge=1, description="The version's number, from 1.")],
+    version: Annotated[
+        int, Path(ge=1, le=MAX_VERSION, description="The version's number, from 1.")
+    ],
     caller: ReaderCaller,
     session: SessionDep,
 ) -> SummaryReport:
