@@ -28,7 +28,12 @@ function shorten(text, limit) {
 }
 
 function figure(caption, svg) {
-  return h("figure", { class: "chart" }, h("figcaption", { class: "chart__caption" }, caption), svg);
+  return h(
+    "figure",
+    { class: "chart" },
+    h("figcaption", { class: "chart__caption" }, caption),
+    svg,
+  );
 }
 
 const WIDTH = 640;
@@ -62,7 +67,13 @@ export function barChart({ caption, describe, rows, max }) {
         s("title", {}, `${row.name}: ${row.text}`),
         s(
           "text",
-          { class: "chart__label", x: LABEL - 8, y: middle, "text-anchor": "end", "dominant-baseline": "middle" },
+          {
+            class: "chart__label",
+            x: LABEL - 8,
+            y: middle,
+            "text-anchor": "end",
+            "dominant-baseline": "middle",
+          },
           shorten(row.name, 28),
         ),
         s("rect", { class: "chart__track", x: LABEL, y: y + 6, width: BAR, height: ROW - 12 }),
@@ -76,7 +87,12 @@ export function barChart({ caption, describe, rows, max }) {
               height: ROW - 12,
             }),
       ];
-      if (row.low !== null && row.low !== undefined && row.high !== null && row.high !== undefined) {
+      if (
+        row.low !== null &&
+        row.low !== undefined &&
+        row.high !== null &&
+        row.high !== undefined
+      ) {
         const x1 = LABEL + scale(row.low);
         const x2 = LABEL + scale(row.high);
         parts.push(
@@ -127,8 +143,28 @@ export function columnChart({ caption, describe, days, series }) {
     s("title", { id: titleId }, describe),
     s("line", { class: "chart__axis", x1: left, x2: WIDTH - 8, y1: bottom, y2: bottom }),
     s("line", { class: "chart__axis", x1: left, x2: left, y1: top, y2: bottom }),
-    s("text", { class: "chart__tick", x: left - 6, y: top, "text-anchor": "end", "dominant-baseline": "middle" }, max),
-    s("text", { class: "chart__tick", x: left - 6, y: bottom, "text-anchor": "end", "dominant-baseline": "middle" }, 0),
+    s(
+      "text",
+      {
+        class: "chart__tick",
+        x: left - 6,
+        y: top,
+        "text-anchor": "end",
+        "dominant-baseline": "middle",
+      },
+      max,
+    ),
+    s(
+      "text",
+      {
+        class: "chart__tick",
+        x: left - 6,
+        y: bottom,
+        "text-anchor": "end",
+        "dominant-baseline": "middle",
+      },
+      0,
+    ),
     days.map((d, index) => {
       const x = left + index * step + (step - barWidth) / 2;
       let base = 0;
@@ -150,7 +186,16 @@ export function columnChart({ caption, describe, days, series }) {
         s("title", {}, `${d.day}: ${words}`),
         bars,
         labelled.has(index)
-          ? s("text", { class: "chart__tick", x: (x + barWidth / 2).toFixed(1), y: bottom + 18, "text-anchor": "middle" }, d.day)
+          ? s(
+              "text",
+              {
+                class: "chart__tick",
+                x: (x + barWidth / 2).toFixed(1),
+                y: bottom + 18,
+                "text-anchor": "middle",
+              },
+              d.day,
+            )
           : null,
       );
     }),
@@ -159,7 +204,12 @@ export function columnChart({ caption, describe, days, series }) {
     "ul",
     { class: "chart__key" },
     series.map((one) =>
-      h("li", { class: "chart__key-item" }, h("span", { class: ["chart__swatch", one.className] }), one.name),
+      h(
+        "li",
+        { class: "chart__key-item" },
+        h("span", { class: ["chart__swatch", one.className] }),
+        one.name,
+      ),
     ),
   );
   const made = figure(caption, svg);

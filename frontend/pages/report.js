@@ -18,7 +18,8 @@ import { href } from "../router.js";
 const EDITORS = new Set(["facilitator", "admin"]);
 const READERS = new Set(["facilitator", "admin", "sponsor"]);
 
-const percent = (value) => (value === null || value === undefined ? "—" : `${Math.round(value * 100)}%`);
+const percent = (value) =>
+  value === null || value === undefined ? "—" : `${Math.round(value * 100)}%`;
 const decimal = (value) => (value === null || value === undefined ? "—" : value.toFixed(2));
 const signed = (value) => (value > 0 ? `+${number(value)}` : number(value));
 
@@ -71,12 +72,29 @@ function headline(overall) {
 }
 
 function scopeTable(scopes, caption, nameHeader) {
-  const headers = [nameHeader, "Posts", "People who posted", "Likes", "Dislikes", "Net support", "Agreement (95% CI)", "Divisiveness"];
+  const headers = [
+    nameHeader,
+    "Posts",
+    "People who posted",
+    "Likes",
+    "Dislikes",
+    "Net support",
+    "Agreement (95% CI)",
+    "Divisiveness",
+  ];
   const table = h(
     "table",
     { class: ["table", "report-table"] },
     h("caption", { class: "table__caption" }, caption),
-    h("thead", {}, h("tr", {}, headers.map((text) => h("th", { scope: "col", class: "table__header" }, text)))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        headers.map((text) => h("th", { scope: "col", class: "table__header" }, text)),
+      ),
+    ),
     h(
       "tbody",
       {},
@@ -109,7 +127,11 @@ function scopeCharts(scopes, what) {
       caption: `Posts per ${what}`,
       describe: `Bar chart of the number of posts in each ${what}; the table above gives the same numbers.`,
       max: most,
-      rows: scopes.map((scope) => ({ name: scope.name, value: scope.posts, text: number(scope.posts) })),
+      rows: scopes.map((scope) => ({
+        name: scope.name,
+        value: scope.posts,
+        text: number(scope.posts),
+      })),
     }),
     barChart({
       caption: `Agreement per ${what}, with its 95% confidence interval`,
@@ -135,7 +157,11 @@ function topIdeas(conversation, scope) {
       h(
         "li",
         { class: "report-ideas__item" },
-        h("a", { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) }, idea.title),
+        h(
+          "a",
+          { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) },
+          idea.title,
+        ),
         h(
           "span",
           { class: "report-ideas__counts quiet" },
@@ -184,7 +210,11 @@ function scopesBlock(conversation, scopes, { id, title, what, nameHeader, empty 
     { class: "report-block", "aria-labelledby": id },
     h("h2", { class: "heading-m", id }, title),
     scopes.length
-      ? [scopeTable(scopes, title, nameHeader), scopeCharts(scopes, what), scopeDetails(conversation, scopes, nameHeader)]
+      ? [
+          scopeTable(scopes, title, nameHeader),
+          scopeCharts(scopes, what),
+          scopeDetails(conversation, scopes, nameHeader),
+        ]
       : h("p", { class: "inset" }, empty),
   );
 }
@@ -195,7 +225,8 @@ function participation(report) {
     ? [
         columnChart({
           caption: "Posts per day",
-          describe: "Column chart of ideas and comments written each day; the table below gives the same numbers.",
+          describe:
+            "Column chart of ideas and comments written each day; the table below gives the same numbers.",
           days: days.map((d) => ({ day: d.day, parts: [d.ideas, d.comments] })),
           series: [
             { name: "ideas", className: "chart__column--ideas" },
@@ -204,7 +235,8 @@ function participation(report) {
         }),
         columnChart({
           caption: "Votes per day (on the posts written that day)",
-          describe: "Column chart of likes and dislikes on each day's posts; the table below gives the same numbers.",
+          describe:
+            "Column chart of likes and dislikes on each day's posts; the table below gives the same numbers.",
           days: days.map((d) => ({ day: d.day, parts: [d.votes] })),
           series: [{ name: "votes", className: "chart__column--votes" }],
         }),
@@ -220,7 +252,13 @@ function participation(report) {
               h(
                 "thead",
                 {},
-                h("tr", {}, ["Day", "Ideas", "Comments", "Votes"].map((t) => h("th", { scope: "col", class: "table__header" }, t))),
+                h(
+                  "tr",
+                  {},
+                  ["Day", "Ideas", "Comments", "Votes"].map((t) =>
+                    h("th", { scope: "col", class: "table__header" }, t),
+                  ),
+                ),
               ),
               h(
                 "tbody",
@@ -270,9 +308,14 @@ function opinionGroups(conversation, report) {
           ),
           barChart({
             caption: "Opinion groups by size",
-            describe: "Bar chart of the number of participants in each opinion group; the list below names the ideas that set each group apart.",
+            describe:
+              "Bar chart of the number of participants in each opinion group; the list below names the ideas that set each group apart.",
             max: Math.max(1, ...groups.groups.map((g) => g.size)),
-            rows: groups.groups.map((g) => ({ name: `Group ${g.label}`, value: g.size, text: countOf(g.size, "person", "people") })),
+            rows: groups.groups.map((g) => ({
+              name: `Group ${g.label}`,
+              value: g.size,
+              text: countOf(g.size, "person", "people"),
+            })),
           }),
           groups.groups.map((group) =>
             h(
@@ -286,7 +329,11 @@ function opinionGroups(conversation, report) {
                   h(
                     "li",
                     {},
-                    h("a", { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) }, idea.title),
+                    h(
+                      "a",
+                      { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) },
+                      idea.title,
+                    ),
                     ` — ${idea.stance === "agree" ? "agree" : "disagree"} ${percent(idea.rate)}` +
                       (idea.significant ? "" : " (not a significant difference)"),
                   ),
@@ -301,7 +348,15 @@ function opinionGroups(conversation, report) {
                   "ul",
                   {},
                   groups.consensus_ideas.map((idea) =>
-                    h("li", {}, h("a", { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) }, idea.title)),
+                    h(
+                      "li",
+                      {},
+                      h(
+                        "a",
+                        { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) },
+                        idea.title,
+                      ),
+                    ),
                   ),
                 ),
               ]
@@ -313,7 +368,15 @@ function opinionGroups(conversation, report) {
                   "ul",
                   {},
                   groups.divisive_ideas.map((idea) =>
-                    h("li", {}, h("a", { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) }, idea.title)),
+                    h(
+                      "li",
+                      {},
+                      h(
+                        "a",
+                        { href: href(`/conversations/${conversation.id}/ideas/${idea.idea_id}`) },
+                        idea.title,
+                      ),
+                    ),
                   ),
                 ),
               ]
@@ -333,7 +396,11 @@ function breakdownTable(breakdown, minimum) {
   if (breakdown.withheld) {
     return [
       h("h3", {}, label),
-      h("p", { class: "inset" }, `Not shown: fewer than ${minimum} people have posted, too few to break down without pointing at someone.`),
+      h(
+        "p",
+        { class: "inset" },
+        `Not shown: fewer than ${minimum} people have posted, too few to break down without pointing at someone.`,
+      ),
     ];
   }
   const rows = breakdown.groups.map((group) =>
@@ -350,7 +417,11 @@ function breakdownTable(breakdown, minimum) {
       h(
         "tr",
         { class: ["table__row", "report-table__suppressed"] },
-        h("th", { scope: "row", class: "table__cell" }, `${breakdown.suppressed_groups} smaller groups, together`),
+        h(
+          "th",
+          { scope: "row", class: "table__cell" },
+          `${breakdown.suppressed_groups} smaller groups, together`,
+        ),
         h("td", { class: "table__cell" }, number(breakdown.suppressed_contributors)),
         h("td", { class: "table__cell" }, number(breakdown.suppressed_posts)),
       ),
@@ -360,7 +431,17 @@ function breakdownTable(breakdown, minimum) {
     "table",
     { class: "table" },
     h("caption", { class: "table__caption" }, label),
-    h("thead", {}, h("tr", {}, [name, "People who posted", "Posts"].map((t) => h("th", { scope: "col", class: "table__header" }, t)))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        [name, "People who posted", "Posts"].map((t) =>
+          h("th", { scope: "col", class: "table__header" }, t),
+        ),
+      ),
+    ),
     h("tbody", {}, rows),
   );
   return [h("h3", {}, label), scrollingTable(table, label)];
@@ -392,16 +473,32 @@ function method() {
     h(
       "ul",
       {},
-      h("li", {}, "Only posts shown to everyone count: hidden, removed, withdrawn and waiting posts do not."),
-      h("li", {}, "Agreement is likes ÷ (likes + dislikes) on the ideas and comments, with a 95% Wilson score interval."),
+      h(
+        "li",
+        {},
+        "Only posts shown to everyone count: hidden, removed, withdrawn and waiting posts do not.",
+      ),
+      h(
+        "li",
+        {},
+        "Agreement is likes ÷ (likes + dislikes) on the ideas and comments, with a 95% Wilson score interval.",
+      ),
       h(
         "li",
         {},
         "Divisiveness runs from 0 (every post's voters agree with each other) to 1 (every post splits evenly): " +
           "each post's 1 − |likes − dislikes| ÷ (likes + dislikes), weighted by its votes.",
       ),
-      h("li", {}, "Top ideas are ranked by net support (likes minus dislikes); quotes are the posts whose agreement is surest."),
-      h("li", {}, "A theme counts the posts coded with it, or with a theme below it, and confirmed by an analyst."),
+      h(
+        "li",
+        {},
+        "Top ideas are ranked by net support (likes minus dislikes); quotes are the posts whose agreement is surest.",
+      ),
+      h(
+        "li",
+        {},
+        "A theme counts the posts coded with it, or with a theme below it, and confirmed by an analyst.",
+      ),
     ),
   );
 }
@@ -423,7 +520,11 @@ function downloads(conversation, report, summary) {
     }
   };
   const button = (text, onClick) =>
-    h("button", { class: ["button", "button--secondary", "button--small"], type: "button", onClick }, text);
+    h(
+      "button",
+      { class: ["button", "button--secondary", "button--small"], type: "button", onClick },
+      text,
+    );
   return [
     button("Download CSV", download("csv")),
     button("Download JSON", download("json")),
@@ -452,7 +553,9 @@ function publishControls(conversation, ctx) {
       async confirm() {
         const published = await reportApi.publish(conversation.id);
         ctx.flash(`Version ${published.version} of the report is published.`, "success");
-        ctx.go(`/conversations/${conversation.id}/report`, { query: { version: published.version } });
+        ctx.go(`/conversations/${conversation.id}/report`, {
+          query: { version: published.version },
+        });
       },
       cancel: reset,
     });
@@ -470,7 +573,10 @@ function versionList(conversation, versions, current, editor) {
       { class: "report-versions__item" },
       h(
         "a",
-        { href: href(`/conversations/${conversation.id}/report`, query), "aria-current": isCurrent ? "page" : null },
+        {
+          href: href(`/conversations/${conversation.id}/report`, query),
+          "aria-current": isCurrent ? "page" : null,
+        },
         text,
       ),
     );
@@ -534,7 +640,11 @@ function notYetPublished(conversation, ctx) {
         "div",
         { class: ["inset", "report-status"], "data-status": "unpublished" },
         h("p", {}, h("strong", {}, "Not published yet. ")),
-        h("p", {}, "The facilitators have not published this conversation's summary report. It will appear here once they do."),
+        h(
+          "p",
+          {},
+          "The facilitators have not published this conversation's summary report. It will appear here once they do.",
+        ),
       ),
     ),
   };
@@ -569,9 +679,13 @@ export default {
     let report;
     try {
       if (version) report = await reportApi.version(conversation.id, version);
-      else report = editor ? await reportApi.draft(conversation.id) : await reportApi.published(conversation.id);
+      else
+        report = editor
+          ? await reportApi.draft(conversation.id)
+          : await reportApi.published(conversation.id);
     } catch (error) {
-      if (error instanceof ApiError && error.code === "report_not_published") return notYetPublished(conversation, ctx);
+      if (error instanceof ApiError && error.code === "report_not_published")
+        return notYetPublished(conversation, ctx);
       if (error instanceof ApiError && error.code === "report_version_not_found") {
         return notFoundView(`Version ${version} of the report`, conversationTrail(conversation));
       }
@@ -580,7 +694,9 @@ export default {
     const versions = await reportApi.versions(conversation.id);
     const downloadProblems = h("div", { class: "report-download-problems" });
     return {
-      title: report.version ? `Summary report, version ${report.version}` : "Summary report (draft)",
+      title: report.version
+        ? `Summary report, version ${report.version}`
+        : "Summary report (draft)",
       node: h(
         "div",
         { class: "report" },
