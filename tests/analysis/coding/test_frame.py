@@ -367,3 +367,14 @@ async def test_two_changes_on_the_first_use_of_a_frame_do_not_fork(
 def _dsn(app: FastAPI) -> str:
     url: str = app.state.settings.connection_url
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def test_the_same_name_twice_at_once_is_one_code_and_one_refusal(
+    place: Place, ana: Analyst, bob: Analyst
+) -> None:
+    responses = await asyncio.gather(
+        ana.post(f"{place.base}/codes", {"name": "Parking"}),
+        bob.post(f"{place.base}/codes", {"name": "parking"}),
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    assert len((await ana.get(f"{place.base}/codes")).json()["codes"]) == 1

@@ -92,11 +92,13 @@ def test_the_clustering_is_reproducible_and_independent_of_thread_timing() -> No
     bodies = [b for _, b in PARKING + ROTA + CANTEEN]
     first = suggest_themes(texts, bodies, None)
     assert first == suggest_themes(texts, bodies, None)
-    assert words_of("Parking permits, the queries and a bus") == [
+    assert words_of("Parking permits, the queries, a bus, businesses and species") == [
         "parking",
         "permit",
         "query",
         "bus",
+        "business",
+        "species",
     ]
     assert first.left_out == 0
     with_empty = suggest_themes([*texts, "Anything else?"], [*bodies, "Anything else?"], None)
@@ -249,3 +251,25 @@ async def test_a_quote_is_withheld_once_its_post_is_no_longer_shown(
     listed = (await ana.get(f"{place.base}/theme-suggestions")).json()["runs"][0]
     again = listed["suggestions"][0]["quotes"][0]
     assert again["post_id"] == quote["post_id"] and again["text"] is None
+
+
+async def test_suggested_codings_follow_a_merge_and_can_be_confirmed_there(
+    place: Place, ana: Analyst
+) -> None:
+    await _post_corpus(place)
+    run = (await ana.post(f"{place.base}/theme-suggestions", {})).json()
+    accepted = await ana.post(
+        f"{place.base}/theme-suggestions/{run['suggestions'][0]['id']}/accept", {}
+    )
+    suggested_code = accepted.json()["code"]["id"]
+    size = accepted.json()["suggested_codings"]
+    target = await new_code(ana, place, "Kept theme")
+    merged = await ana.post(
+        f"{place.base}/codes/merge", {"codes": [suggested_code], "into": target}
+    )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["suggested_codings"] == size
+    moved = (await ana.get(f"{place.base}/codings", code_id=target)).json()["codings"]
+    assert len(moved) == size and all(c["status"] == "suggested" for c in moved)
+    confirmed = await ana.post(f"{place.base}/codings/{moved[0]['id']}/confirm")
+    assert confirmed.status_code == 200 and confirmed.json()["code"]["id"] == target

@@ -271,6 +271,17 @@ async def review_coding(
     stays, marked rejected, as the record)."""
     actor = await caller.actor(session)
     await conversations.get_conversation(session, caller, conversation_id)
+    if confirm:
+        # The code before the coding, in the order a frame change locks them (codes, then
+        # their codings), so a confirmation and a merge queue instead of deadlocking.
+        code_id = await session.scalar(
+            select(Coding.code_id).where(
+                Coding.id == coding_id, Coding.conversation_id == conversation_id
+            )
+        )
+        if code_id is None:
+            raise CodingNotFound("No such coding in this conversation.")
+        await _live_code_for_coding(session, conversation_id, code_id, "path.coding_id")
     coding = await _coding_for_update(session, conversation_id, coding_id)
     if coding.status != CodingStatus.suggested:
         raise CodingNotSuggested(
@@ -278,7 +289,11 @@ async def review_coding(
         )
     now = datetime.now(UTC)
     if confirm:
-        await _live_code_for_coding(session, conversation_id, coding.code_id, "path.coding_id")
+        if coding.code_id != code_id:
+            raise CodeRetired(
+                "The frame changed while this was confirmed (the code was merged or split): "
+                "reload the coding and try again."
+            )
         mine = await session.scalar(
             select(Coding.id).where(
                 _same_coding(coding), Coding.analyst_id == actor.id, Coding.id != coding.id
