@@ -195,8 +195,9 @@ async def test_accepting_pre_codes_posts_as_suggested_until_a_person_confirms(
 async def test_confirming_what_you_coded_yourself_is_refused(place: Place, ana: Analyst) -> None:
     await _post_corpus(place)
     run = (await ana.post(f"{place.base}/theme-suggestions", {})).json()
+    # No body at all: the suggestion's label names the code.
     accepted = await ana.post(
-        f"{place.base}/theme-suggestions/{run['suggestions'][0]['id']}/accept", {}
+        f"{place.base}/theme-suggestions/{run['suggestions'][0]['id']}/accept"
     )
     assert accepted.status_code == 201, accepted.text
     code = accepted.json()["code"]

@@ -428,14 +428,16 @@ async def list_theme_suggestions(
 async def accept_theme_suggestion(
     conversation_id: uuid.UUID,
     suggestion_id: uuid.UUID,
-    body: AcceptSuggestion,
     caller: EditorCaller,
     session: SessionDep,
+    body: AcceptSuggestion | None = None,
 ) -> AcceptedSuggestion:
     """A new code (named as given, or by the suggestion's label; optionally under a
     parent), a new frame version, and each of the theme's still-shown posts pre-coded with
     it as `suggested`, waiting for a person to confirm or reject each."""
-    return await themes.accept(session, caller, conversation_id, suggestion_id, body)
+    return await themes.accept(
+        session, caller, conversation_id, suggestion_id, body or AcceptSuggestion()
+    )
 
 
 @router.post(
@@ -448,9 +450,11 @@ async def accept_theme_suggestion(
 async def reject_theme_suggestion(
     conversation_id: uuid.UUID,
     suggestion_id: uuid.UUID,
-    body: RejectSuggestion,
     caller: EditorCaller,
     session: SessionDep,
+    body: RejectSuggestion | None = None,
 ) -> ThemeSuggestionOut:
     """Recorded with who, when and the reason given; nothing is coded."""
-    return await themes.reject(session, caller, conversation_id, suggestion_id, body)
+    return await themes.reject(
+        session, caller, conversation_id, suggestion_id, body or RejectSuggestion()
+    )
