@@ -27,12 +27,14 @@ function shorten(text, limit) {
   return flat.length <= limit ? flat : `${flat.slice(0, limit - 1)}…`;
 }
 
+// On a phone the chart keeps a readable size and scrolls sideways in a region of its own
+// (reachable and scrollable with the keyboard), as the tables do; the page itself does not.
 function figure(caption, svg) {
   return h(
     "figure",
     { class: "chart" },
     h("figcaption", { class: "chart__caption" }, caption),
-    svg,
+    h("div", { class: "chart__scroll", role: "region", "aria-label": caption, tabindex: "0" }, svg),
   );
 }
 
