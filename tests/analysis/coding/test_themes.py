@@ -3,6 +3,7 @@ the record of what analysts accepted, confirmed and rejected."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import asyncpg
@@ -274,3 +275,35 @@ async def test_suggested_codings_follow_a_merge_and_can_be_confirmed_there(
     assert len(moved) == size and all(c["status"] == "suggested" for c in moved)
     confirmed = await ana.post(f"{place.base}/codings/{moved[0]['id']}/confirm")
     assert confirmed.status_code == 200 and confirmed.json()["code"]["id"] == target
+
+
+async def test_a_confirmation_waits_for_a_frame_change_before_locking_the_coding(
+    app: FastAPI, place: Place, ana: Analyst
+) -> None:
+    """A frame change locks codes, then their codings. A confirmation that locked the
+    coding first and then waited for its code would deadlock with a merge: it takes the
+    code first, so a frame change holding the code can still take the coding."""
+    await _post_corpus(place)
+    run = (await ana.post(f"{place.base}/theme-suggestions", {})).json()
+    code = (
+        await ana.post(f"{place.base}/theme-suggestions/{run['suggestions'][0]['id']}/accept")
+    ).json()["code"]["id"]
+    coding = (await ana.get(f"{place.base}/codings", code_id=code)).json()["codings"][0]["id"]
+    url: str = app.state.settings.connection_url
+    holder = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        transaction = holder.transaction()
+        await transaction.start()
+        await holder.execute("SELECT 1 FROM codes WHERE id = $1 FOR UPDATE", uuid.UUID(code))
+        confirming = asyncio.create_task(ana.post(f"{place.base}/codings/{coding}/confirm"))
+        await asyncio.sleep(0.5)
+        assert not confirming.done()
+        await holder.execute("SET LOCAL lock_timeout = '2s'")
+        await holder.execute(
+            "SELECT 1 FROM codings WHERE id = $1 FOR UPDATE", uuid.UUID(coding)
+        )  # would time out if the confirmation held the coding
+        await transaction.rollback()
+        confirmed = await confirming
+    finally:
+        await holder.close()
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
