@@ -121,9 +121,11 @@ async def test_an_excerpt_is_kept_as_coded_and_withheld_once_its_post_changes(
     listed = (await ana.get(f"{place.base}/codings", code_id=code)).json()["codings"][0]
     assert listed["excerpt"] == "car park" and listed["excerpt_shown"] == "shown"
 
+    assert listed["post_shown"] is True
     await db.execute("UPDATE ideas SET moderation = 'hidden' WHERE id = $1", idea)
     listed = (await ana.get(f"{place.base}/codings", code_id=code)).json()["codings"][0]
     assert listed["excerpt"] is None and listed["excerpt_shown"] == "post_not_shown"
+    assert listed["post_shown"] is False
 
 
 async def test_codings_go_with_their_post(

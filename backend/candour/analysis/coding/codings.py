@@ -55,9 +55,10 @@ def _rows() -> Select[Coding, str, str, str, str, bool]:
 def _out(row: Any, me: uuid.UUID) -> CodingOut:
     coding: Coding = row[0]
     name, state, status, moderation, stands = row[1:]
+    post_shown = text_is_shown(status, moderation, mine=False)
     if coding.excerpt is None:
         shown = ExcerptShown.whole_post
-    elif not text_is_shown(status, moderation, mine=False):
+    elif not post_shown:
         shown = ExcerptShown.post_not_shown
     elif not stands:
         shown = ExcerptShown.post_changed
@@ -69,6 +70,7 @@ def _out(row: Any, me: uuid.UUID) -> CodingOut:
         code_state=CodeState(state),
         post_kind=TargetKind.idea if coding.idea_id else TargetKind.comment,
         post_id=coding.idea_id or coding.comment_id,
+        post_shown=post_shown,
         start=coding.start_offset,
         end=coding.end_offset,
         excerpt=coding.excerpt if shown == ExcerptShown.shown else None,

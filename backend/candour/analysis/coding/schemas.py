@@ -246,6 +246,10 @@ class CodingOut(ResponseBody):
     code_state: CodeState
     post_kind: TargetKind
     post_id: uuid.UUID
+    post_shown: bool = Field(
+        description="Whether the post's words are shown now (published and visible); a "
+        "report counts only codings of shown posts."
+    )
     start: int | None
     end: int | None
     excerpt: str | None = Field(
