@@ -91,6 +91,7 @@ def settings(database_url: str, smtp_server: SmtpServer, tmp_path: Path) -> Sett
         smtp_port=smtp_server.port,
         run_outbox_worker=False,
         run_retention_scheduler=False,
+        run_activity_loops=False,
         auth_min_response_ms=0,
         outbox_backoff_seconds=0,
         outbox_poll_seconds=0.05,

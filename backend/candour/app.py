@@ -16,6 +16,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from candour.activity import tallies
+from candour.activity.live import LiveFeed
+from candour.activity.router import router as activity_router
 from candour.analysis.coding.router import router as coding_router
 from candour.analysis.reports.router import router as reports_router
 from candour.analysis.router import router as analysis_router
@@ -95,6 +98,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             interval = settings.retention_poll_seconds
             loops.append(run_periodically(retention_round, interval, stop, "retention"))
+        app.state.live_feed = LiveFeed(app.state.sessionmaker, settings)
+        if settings.run_activity_loops:
+            loops.append(app.state.live_feed.run(stop))
+
+            async def tally_round() -> None:
+                async with app.state.sessionmaker() as session, session.begin():
+                    await tallies.tally_live_conversations(session)
+
+            loops.append(run_periodically(tally_round, settings.vote_tally_seconds, stop, "tally"))
         tasks = [asyncio.create_task(loop) for loop in loops]
         # What is alive once the app has started (modules, models, compiled statements,
         # the engine) lives as long as the process: keep it out of the cyclic collector's
@@ -107,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             gc.unfreeze()
             stop.set()
+            app.state.live_feed.close_all()
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                     await asyncio.wait_for(task, timeout=15)
@@ -150,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         messaging_router,
         privacy_router,
         analysis_router,
+        activity_router,
         reports_router,
         coding_router,
     ):

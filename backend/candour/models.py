@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def load_all_models() -> None:
+    import candour.activity.models
     import candour.analysis.coding.models
     import candour.analysis.models
     import candour.analysis.reports.models

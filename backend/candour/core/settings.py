@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     retention_poll_seconds: float = Field(default=3600, gt=0)
     run_retention_scheduler: bool = True
 
+    # The live feed (activity/live.py): how often each process reads the digest of the
+    # conversations its pages follow, how many streams one process holds, and how long a
+    # stream lasts before the browser reconnects (and is signed in again, or refused).
+    live_poll_seconds: float = Field(default=3.0, gt=0)
+    live_max_streams: int = Field(default=1000, ge=0)
+    live_stream_max_seconds: float = Field(default=900, gt=0)
+    # Section vote tallies for the participation figures (activity/tallies.py).
+    vote_tally_seconds: float = Field(default=600, gt=0)
+    run_activity_loops: bool = True
+
     # Per-participant limits (ideas and comments together; likes and dislikes together).
     rate_limit_posts_per_hour: int = Field(default=30, ge=1)
     rate_limit_votes_per_minute: int = Field(default=120, ge=1)

@@ -53,6 +53,7 @@ from candour.identity.pseudonyms import imported_pseudonym
 from candour.identity.relay import AuthorUnreachable, deliver_to_author
 from candour.identity.schemas import ImportReport, InvitationTotals
 from candour.identity.staff_names import mentions_a_staff_name
+from candour.identity.visits import member_count, visits_per_day
 
 __all__ = [
     "CSRF_COOKIE",
@@ -90,6 +91,7 @@ __all__ = [
     "imported_pseudonym",
     "invitation_totals",
     "invite_members",
+    "member_count",
     "mentions_a_staff_name",
     "operator_caller",
     "person_by_email",
@@ -99,4 +101,5 @@ __all__ = [
     "require_role",
     "resend_failed_invitations",
     "standing_columns",
+    "visits_per_day",
 ]

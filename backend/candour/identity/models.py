@@ -7,7 +7,7 @@ nothing in those tables points back here.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -87,6 +87,19 @@ class Membership(Base):
     conversation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class DailyVisits(Base):
+    """How many times a conversation's participants signed in on each day of its own time
+    zone. A count, never whose: nothing here points at an account."""
+
+    __tablename__ = "daily_visits"
+
+    conversation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    visits: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class SignInToken(Base):

@@ -18,6 +18,7 @@ from candour.identity import (
     passwords,
     sessions,
     signin,
+    visits,
 )
 from candour.identity.dependencies import (
     CSRF_COOKIE,
@@ -122,6 +123,7 @@ async def login(
         account = await signin.authenticate(
             session, settings, email=body.email, password=body.password, client=_client_of(request)
         )
+    await visits.count_visit(session, account)
     return await _start_session(session, settings, response, account)
 
 
@@ -168,6 +170,7 @@ async def set_password(
     account = await passwords.set_password_with_link(
         session, settings, token=body.token, password=body.password
     )
+    await visits.count_visit(session, account)
     return await _start_session(session, settings, response, account)
 
 

@@ -1,0 +1,3 @@
+from tests.contributions.conftest import Scene, scene
+
+__all__ = ["Scene", "scene"]
