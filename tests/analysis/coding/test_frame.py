@@ -307,6 +307,10 @@ async def test_comparing_versions_says_what_was_added_renamed_moved_merged_split
     assert backwards.status_code == 422 and backwards.json()["code"] == "versions_out_of_order"
     missing = await ana.get(f"{place.base}/versions/compare", **{"from": 1, "to": 13})
     assert missing.status_code == 404 and missing.json()["code"] == "frame_version_not_found"
+    for params in ({"to": 2**31}, {"from": 2**31}):
+        huge = await ana.get(f"{place.base}/versions/compare", **params)
+        assert huge.status_code == 422, huge.text
+    assert (await ana.get(f"{place.base}/versions", before=2**31)).status_code == 422
 
 
 async def test_two_changes_at_once_get_versions_two_and_three(

@@ -69,6 +69,7 @@ from candour.identity import EditorCaller
 from candour.queue.models import TargetKind
 
 router = APIRouter(prefix="/conversations/{conversation_id}/coding", tags=["coding"])
+MAX_VERSION = 2**31 - 1  # the column's range: a larger number is a 422, not a 500
 STAFF = (NotAuthenticated, PermissionDenied, NotFound)
 FRAME_CHANGE = (*STAFF, CodeNotFound, CodeRetired, CodeNameTaken, FrameFull)
 
@@ -197,7 +198,9 @@ async def list_frame_versions(
     conversation_id: uuid.UUID,
     caller: EditorCaller,
     session: SessionDep,
-    before: Annotated[int | None, Query(ge=1, description="Versions before this one.")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_VERSION, description="Versions before this one.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> FrameVersionList:
     """Newest first: each version's number, time, the staff member who made it, and what
@@ -222,11 +225,15 @@ async def compare_frame_versions(
         Query(
             alias="from",
             ge=0,
+            le=MAX_VERSION,
             description="The earlier version (0: the empty frame); default the one before `to`.",
         ),
     ] = None,
     to_version: Annotated[
-        int | None, Query(alias="to", ge=0, description="The later version; default the latest.")
+        int | None,
+        Query(
+            alias="to", ge=0, le=MAX_VERSION, description="The later version; default the latest."
+        ),
     ] = None,
 ) -> FrameComparison:
     """What was added, renamed, re-described, moved, merged into what, split into what and

@@ -20,6 +20,7 @@ from candour.queue.models import TargetKind
 
 MAX_DESCRIPTION = 2_000
 MIN_THEMES, MAX_THEMES = 2, 12
+MAX_OFFSET = 2**31 - 1  # the column's range
 
 CodeName = Field(
     min_length=1,
@@ -217,11 +218,15 @@ class CodingCreate(RequestBody):
     start: int | None = Field(
         default=None,
         ge=0,
+        le=MAX_OFFSET,
         description="Excerpt start: a character (Unicode code point) offset into the body "
         "as it is now. With `end`; leave both out to code the whole post.",
     )
     end: int | None = Field(
-        default=None, ge=1, description="Excerpt end (exclusive), at most the body's length."
+        default=None,
+        ge=1,
+        le=MAX_OFFSET,
+        description="Excerpt end (exclusive), at most the body's length.",
     )
 
     @model_validator(mode="after")
