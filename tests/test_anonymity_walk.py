@@ -120,6 +120,23 @@ async def _moderate(app: FastAPI, cid: object, ids: dict[str, str], author: Pers
         )
         assert case.status_code == 201, case.text
         ids["case_id"] = case.json()["id"]
+        # A code applied to an excerpt of the idea, so the coding views hold something.
+        code = await staff.post(
+            f"{base}/coding/codes", json={"name": "Night staffing"}, headers=staff_headers
+        )
+        assert code.status_code == 201, code.text
+        coded = await staff.post(
+            f"{base}/coding/codings",
+            json={
+                "code_id": code.json()["id"],
+                "post_kind": "idea",
+                "post_id": ids["idea_id"],
+                "start": 5,
+                "end": 10,
+            },
+            headers=staff_headers,
+        )
+        assert coded.status_code == 201, coded.text
         # A published summary report, so the sponsor's paths read a real version.
         published = await staff.post(f"{base}/report/versions", headers=staff_headers)
         assert published.status_code == 201, published.text
