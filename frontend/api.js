@@ -358,6 +358,17 @@ export const api = {
     return request("GET", "/api/admin/retention");
   },
 
+  // --- participation and live updates ---
+
+  /** { totals, days, sections }: counts per day and per section, never who (editors only). */
+  participation(conversationId) {
+    return request("GET", `/api/conversations/${e(conversationId)}/participation`);
+  },
+  /** Where an EventSource hears `changed` events ({ sections: [id] }) of one conversation. */
+  conversationEventsUrl(conversationId) {
+    return `${API_BASE}/api/conversations/${e(conversationId)}/events`;
+  },
+
   // --- a conversation's sections and pages ---
 
   /** [SectionOut], in the facilitators' order. */

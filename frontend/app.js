@@ -9,6 +9,7 @@ import { conversationSettings, newConversation } from "./pages/admin-conversatio
 import adminImport from "./pages/admin-import.js";
 import adminInvitations from "./pages/admin-invitations.js";
 import adminPages from "./pages/admin-pages.js";
+import adminParticipation from "./pages/admin-participation.js";
 import adminRoles from "./pages/admin-roles.js";
 import adminSections from "./pages/admin-sections.js";
 import audit from "./pages/audit.js";
@@ -73,6 +74,8 @@ const routes = [
   { path: "/conversations/:id/coding/agreement", page: codingAgreement },
   // The summary report (facilitators and admins: the draft; sponsors: published versions).
   { path: "/conversations/:id/report", page: report },
+  // Participation figures (facilitators and admins; also in the admin console below).
+  { path: "/conversations/:id/participation", page: adminParticipation },
   { path: "/safeguarding/:caseId", page: casePage },
   // The admin console.
   { path: "/admin", page: admin },
@@ -83,6 +86,7 @@ const routes = [
   { path: "/admin/conversations/:id/pages", page: adminPages },
   { path: "/admin/conversations/:id/import", page: adminImport },
   { path: "/admin/conversations/:id/invitations", page: adminInvitations },
+  { path: "/admin/conversations/:id/participation", page: adminParticipation },
 ];
 
 const main = document.getElementById("main-content");
@@ -91,6 +95,26 @@ const footerNav = document.getElementById("footer-nav");
 let renderTicket = 0;
 let pendingFlash = null;
 let currentPath = "/";
+// What the page now shown asked to run when it goes (ctx.onLeave): stop polling, close its
+// live feed. Run once the next page is in place, so a page of the same conversation takes
+// the live feed over without it closing and opening again.
+let leaving = [];
+
+function runAll(callbacks) {
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      console.error(error);
+    }
+  }
+}
+
+function replacePage(cleanups) {
+  const previous = leaving;
+  leaving = cleanups;
+  runAll(previous);
+}
 
 function flash(text, kind = "info") {
   pendingFlash = { text, kind };
@@ -204,6 +228,7 @@ async function show(location, { initial }) {
   const stale = () => ticket !== renderTicket;
   const matched = matchRoute(routes, location.path);
   const page = matched ? matched.route.page : notFound;
+  const cleanups = [];
   currentPath = location.path;
   main.setAttribute("aria-busy", "true");
   try {
@@ -226,15 +251,23 @@ async function show(location, { initial }) {
       flash,
       signedIn: (me) => session.signedIn(me),
       signedOut: () => session.signedOut(),
+      /** Run `callback` when this page is no longer shown. */
+      onLeave: (callback) => cleanups.push(callback),
     });
-    if (stale()) return;
+    if (stale()) {
+      runAll(cleanups);
+      return;
+    }
     // The first page of a visit keeps focus at the top, so the skip link comes first.
     mount(view, { moveFocus: !initial });
+    replacePage(cleanups);
   } catch (error) {
+    runAll(cleanups);
     if (stale()) return;
     if (error instanceof ApiError && error.code === "not_authenticated") return;
     if (!(error instanceof ApiError)) console.error(error);
     mount(problemView(error), { moveFocus: !initial });
+    replacePage([]);
   } finally {
     if (!stale()) main.removeAttribute("aria-busy");
   }

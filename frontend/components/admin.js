@@ -1,6 +1,6 @@
 // What the admin console's pages share: the guard that keeps them to admins, the trail back
 // to the list of conversations, and the navigation between one conversation's settings,
-// sections, pages, staff import and invitations.
+// sections, pages, staff import, invitations and participation.
 
 import { api } from "../api.js";
 import { h } from "../dom.js";
@@ -15,6 +15,11 @@ const CONVERSATION_LINKS = [
   { key: "pages", text: "Pages", path: (id) => `/admin/conversations/${id}/pages` },
   { key: "import", text: "Import staff", path: (id) => `/admin/conversations/${id}/import` },
   { key: "invitations", text: "Invitations", path: (id) => `/admin/conversations/${id}/invitations` },
+  {
+    key: "participation",
+    text: "Participation",
+    path: (id) => `/admin/conversations/${id}/participation`,
+  },
 ];
 
 /** The trail of an admin page: Administration, then (optionally) the conversation. */

@@ -96,6 +96,11 @@ const CONSOLE_LINKS = [
   { key: "audit", text: "Audit log", path: (id) => `/conversations/${id}/audit` },
   { key: "coding", text: "Coding", path: (id) => `/conversations/${id}/coding` },
   { key: "report", text: "Report", path: (id) => `/conversations/${id}/report` },
+  {
+    key: "participation",
+    text: "Participation",
+    path: (id) => `/conversations/${id}/participation`,
+  },
 ];
 
 /** The facilitators' console navigation for one conversation; `current` is marked. */

@@ -119,18 +119,25 @@ export function barChart({ caption, describe, rows, max }) {
 /**
  * Columns over days: `days` is [{ day, parts: [n, …] }], one value per series, stacked;
  * `series` names them ([{ name, className }]). The first, middle and last days are labelled.
+ * With `grouped`, each day's values stand side by side instead (for series that do not add
+ * up, such as visits and posts). A value below zero is drawn as no column (its number is
+ * still in the column's text and the page's table).
  */
-export function columnChart({ caption, describe, days, series }) {
+export function columnChart({ caption, describe, days, series, grouped = false }) {
   const titleId = uniqueId("chart-title");
   const height = 230;
   const left = 48;
   const bottom = 190;
   const top = 12;
   const plot = WIDTH - left - 8;
-  const totals = days.map((d) => d.parts.reduce((sum, n) => sum + n, 0));
+  const drawn = (value) => Math.max(0, value);
+  const totals = days.map((d) =>
+    grouped ? Math.max(0, ...d.parts) : d.parts.reduce((sum, n) => sum + drawn(n), 0),
+  );
   const max = Math.max(1, ...totals);
   const step = plot / Math.max(days.length, 1);
-  const barWidth = Math.max(1, Math.min(step * 0.8, 48));
+  const barWidth = Math.max(1, Math.min(step * 0.8, grouped ? 16 * series.length : 48));
+  const partWidth = grouped ? barWidth / Math.max(series.length, 1) : barWidth;
   const y = (value) => bottom - (value / max) * (bottom - top);
   const labelled = new Set([0, Math.floor((days.length - 1) / 2), days.length - 1]);
   const svg = s(
@@ -171,14 +178,15 @@ export function columnChart({ caption, describe, days, series }) {
       const x = left + index * step + (step - barWidth) / 2;
       let base = 0;
       const bars = d.parts.map((value, part) => {
+        const shown = drawn(value);
         const rect = s("rect", {
           class: ["chart__column", series[part].className].join(" "),
-          x: x.toFixed(1),
-          y: y(base + value).toFixed(1),
-          width: barWidth.toFixed(1),
-          height: (y(base) - y(base + value)).toFixed(1),
+          x: (grouped ? x + part * partWidth : x).toFixed(1),
+          y: y(base + shown).toFixed(1),
+          width: partWidth.toFixed(1),
+          height: (y(base) - y(base + shown)).toFixed(1),
         });
-        base += value;
+        if (!grouped) base += shown;
         return rect;
       });
       const words = series.map((one, part) => `${d.parts[part]} ${one.name}`).join(", ");

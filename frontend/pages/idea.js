@@ -2,6 +2,8 @@
 // the conversation is open, Edit (in place) and Withdraw (after a confirmation step). Other
 // participants may report it; facilitators get a link to moderate it.
 // #/conversations/<id>/ideas/<idea>?comment=<comment> opens it at one comment.
+// Live (live.js): the idea's counts change in place; comments by others wait behind
+// "New comments: … Show them".
 
 import { api } from "../api.js";
 import { SERVICE_NAME } from "../config.js";
@@ -27,6 +29,8 @@ import {
 } from "../components/layout.js";
 import { reportForm } from "../components/report.js";
 import { h, paragraphs, replaceChildren } from "../dom.js";
+import { countOf } from "../format.js";
+import { sparingly, watchSections } from "../live.js";
 import { href } from "../router.js";
 import { checkIdea, ideaFields } from "./section.js";
 
@@ -272,8 +276,127 @@ export default {
     }
 
     showIdea();
-    const thread = commentThread({ conversation, idea, mode, page: comments, person: ctx.person });
+    let thread = commentThread({ conversation, idea, mode, page: comments, person: ctx.person });
     const focusComment = ctx.query.get("comment");
+
+    // --- live updates: the idea's counts change in place; new comments wait to be asked for ---
+    let knownComments = idea.comment_count;
+    const liveAnnouncer = h("p", { class: "visually-hidden", role: "status" });
+    const say = sparingly(liveAnnouncer);
+    const newsText = h("span", {});
+    const news = h(
+      "p",
+      { class: "live-notice", hidden: true },
+      newsText,
+      " ",
+      h(
+        "button",
+        { class: "link-button", type: "button", onClick: showNewComments },
+        "Show them",
+        h("span", { class: "visually-hidden" }, ": the new comments"),
+      ),
+    );
+
+    const shownCommentIds = () =>
+      new Set(
+        [...thread.element.querySelectorAll("[data-comment-id]")].map((c) => c.dataset.commentId),
+      );
+
+    /** Every comment, a page at a time (a page holds 200, so this is nearly always one call). */
+    async function allComments() {
+      let page = await api.listComments(id, ideaId);
+      const items = [...page.items];
+      for (let turn = 0; page.next_cursor && turn < 10; turn += 1) {
+        page = await api.listComments(id, ideaId, { cursor: page.next_cursor });
+        items.push(...page.items);
+      }
+      return { items, next_cursor: page.next_cursor };
+    }
+
+    function updateVotes(fresh) {
+      const same =
+        idea.like_count === fresh.like_count &&
+        idea.dislike_count === fresh.dislike_count &&
+        idea.my_vote === fresh.my_vote;
+      Object.assign(idea, {
+        like_count: fresh.like_count,
+        dislike_count: fresh.dislike_count,
+        my_vote: fresh.my_vote,
+      });
+      // Only while the idea is read (not being edited), and not while the reader's own vote
+      // is on its way: its answer is the one to show.
+      const votes = area.querySelector(".idea__footer > .votes, .idea__footer > .vote-counts");
+      if (same || !votes || votes.getAttribute("aria-busy") === "true") return;
+      const focused = votes.contains(document.activeElement)
+        ? document.activeElement.classList.contains("vote--dislike")
+          ? ".vote--dislike"
+          : ".vote--like"
+        : null;
+      const replacement = votesFor(idea, {
+        kind: "idea",
+        conversation,
+        mode,
+        label: "Votes on this idea",
+      });
+      votes.replaceWith(replacement);
+      if (focused) replacement.querySelector(focused)?.focus();
+    }
+
+    async function catchUp() {
+      const fresh = await api.getIdea(id, ideaId);
+      if (!area.isConnected) return;
+      updateVotes(fresh);
+      if (fresh.comment_count <= knownComments) {
+        knownComments = fresh.comment_count;
+        return;
+      }
+      // More comments than the thread was drawn with: new ones, unless they are the
+      // reader's own (the thread shows those already).
+      const page = await allComments();
+      const shown = shownCommentIds();
+      const waiting = page.items.filter((c) => !shown.has(c.id)).length;
+      if (!waiting) {
+        knownComments = fresh.comment_count;
+        return;
+      }
+      const before = news.hidden ? 0 : Number(news.dataset.waiting || 0);
+      news.dataset.waiting = String(waiting);
+      newsText.textContent = `New comments: ${countOf(waiting, "comment")} not shown yet.`;
+      news.hidden = false;
+      if (waiting > before) say("New comments on this idea.");
+    }
+
+    async function showNewComments() {
+      const before = shownCommentIds();
+      let fresh;
+      let page;
+      try {
+        [fresh, page] = await Promise.all([api.getIdea(id, ideaId), allComments()]);
+      } catch (error) {
+        newsText.textContent = error.detail || "The new comments could not be loaded.";
+        return;
+      }
+      idea.comment_count = fresh.comment_count;
+      knownComments = fresh.comment_count;
+      // Keep what the reader was writing in the comment form; the thread is drawn anew.
+      const draftOf = (element) =>
+        element.querySelector('form[aria-label="Add a comment"] textarea')?.value ?? "";
+      const draft = draftOf(thread.element);
+      const next = commentThread({ conversation, idea, mode, page, person: ctx.person });
+      const field = next.element.querySelector('form[aria-label="Add a comment"] textarea');
+      if (field && draft) {
+        field.value = draft;
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      thread.element.replaceWith(next.element);
+      thread = next;
+      news.hidden = true;
+      news.dataset.waiting = "0";
+      const added = page.items.find((c) => !before.has(c.id));
+      (added ? thread.find(added.id) : heading)?.focus();
+    }
+
+    ctx.onLeave?.(watchSections(id, [idea.section_id], catchUp));
 
     return {
       title: withdrawn ? unreadableName(idea) : idea.title,
@@ -287,6 +410,8 @@ export default {
         noticeSlot,
         area,
         canTakePart(mode) ? null : readOnlyNotice(mode, conversation, ctx.person),
+        news,
+        liveAnnouncer,
         thread.element,
       ),
     };

@@ -1,8 +1,9 @@
 // One section: its ideas (sorted, a page at a time), votes on each, and the form to post
-// an idea while the conversation is open.
+// an idea while the conversation is open. Live (live.js): counts change in place, and new
+// ideas wait behind "N new ideas. Show them" so nothing moves under the reader.
 
 import { api, newIdempotencyKey } from "../api.js";
-import { ideaCard, ideaPath } from "../components/contribution.js";
+import { ideaCard, ideaPath, votesFor } from "../components/contribution.js";
 import {
   canTakePart,
   participation,
@@ -25,6 +26,7 @@ import {
 } from "../components/layout.js";
 import { h, paragraphs, replaceChildren, uniqueId } from "../dom.js";
 import { countOf, number } from "../format.js";
+import { sparingly, watchSections } from "../live.js";
 import { href } from "../router.js";
 
 export const SORTS = {
@@ -169,6 +171,10 @@ export default {
         const page = await api.listIdeas(conversation.id, { sectionId, sort });
         if (mine !== ticket) return;
         showPage(page);
+        // Whatever was new is in the list now (or in its order further down).
+        knownCount = latestCount;
+        section.idea_count = latestCount;
+        showNews();
         // Keep the sort in the address, so reloading or sharing the page keeps it, without
         // a new history entry or a re-render (which would move focus away from the select).
         const query = sort === "newest" ? null : { sort };
@@ -205,6 +211,89 @@ export default {
       }
     }
 
+    // --- live updates: counts change in place; new ideas wait for the reader to ask ---
+    let knownCount = section.idea_count; // published ideas when the list was last drawn
+    let latestCount = knownCount;
+    const say = sparingly(announcer);
+    const newsText = h("span", {});
+    const news = h(
+      "p",
+      { class: "live-notice", hidden: true },
+      newsText,
+      " ",
+      h(
+        "button",
+        { class: "link-button", type: "button", onClick: showNewIdeas },
+        "Show them",
+        h("span", { class: "visually-hidden" }, ": the new ideas"),
+      ),
+    );
+
+    function showNews() {
+      const waiting = latestCount - knownCount;
+      const before = news.hidden ? 0 : Number(news.dataset.waiting || 0);
+      news.hidden = waiting <= 0;
+      news.dataset.waiting = String(Math.max(waiting, 0));
+      if (waiting <= 0) return;
+      newsText.textContent = `${countOf(waiting, "new idea")}.`;
+      if (waiting > before) say(`${countOf(waiting, "new idea")} in this section.`);
+    }
+
+    async function showNewIdeas() {
+      const before = new Set(shown.map((idea) => idea.id));
+      await reload(sort, { announce: true });
+      // Focus goes to the first new idea (the button has gone), or the top of the list.
+      const added = shown.find((idea) => !before.has(idea.id)) ?? shown[0];
+      const card = added ? list.querySelector(`[data-idea-id="${CSS.escape(added.id)}"]`) : null;
+      (card?.querySelector(".idea-card__link") ?? document.getElementById("page-heading"))?.focus();
+    }
+
+    /** Show an idea's new counts in its card, keeping focus on the button that had it. */
+    function updateCard(old, fresh) {
+      const card = list.querySelector(`[data-idea-id="${CSS.escape(fresh.id)}"]`);
+      if (!card) return;
+      const comments = card.querySelector(".idea-card__comments");
+      if (comments) comments.textContent = countOf(fresh.comment_count, "comment");
+      const same =
+        old.like_count === fresh.like_count &&
+        old.dislike_count === fresh.dislike_count &&
+        old.my_vote === fresh.my_vote;
+      const votes = card.querySelector(".votes, .vote-counts");
+      // While the reader's own vote is on its way, its answer is the one to show.
+      if (same || !votes || votes.getAttribute("aria-busy") === "true") return;
+      const focused = votes.contains(document.activeElement)
+        ? document.activeElement.classList.contains("vote--dislike")
+          ? ".vote--dislike"
+          : ".vote--like"
+        : null;
+      const label = votes.getAttribute("aria-label") || "Votes";
+      const replacement = votesFor(fresh, { kind: "idea", conversation, mode, label });
+      votes.replaceWith(replacement);
+      if (focused) replacement.querySelector(focused)?.focus();
+    }
+
+    async function catchUp() {
+      const mine = ticket;
+      const [page, freshSections] = await Promise.all([
+        api.listIdeas(conversation.id, { sectionId, sort }),
+        api.listSections(conversation.id),
+      ]);
+      // A reload since then shows fresher ideas than these.
+      if (mine !== ticket || !list.isConnected) return;
+      const fresh = new Map(page.items.map((idea) => [idea.id, idea]));
+      shown = shown.map((idea) => {
+        const update = fresh.get(idea.id);
+        if (!update) return idea;
+        updateCard(idea, update);
+        return update;
+      });
+      const freshSection = freshSections.find((s) => s.id === sectionId);
+      if (freshSection) latestCount = freshSection.idea_count;
+      showNews();
+    }
+
+    ctx.onLeave?.(watchSections(conversation.id, [sectionId], catchUp));
+
     const sorter = sortControl(sort, (value) => reload(value));
     showPage(first);
     refresh({ announce: false });
@@ -217,6 +306,9 @@ export default {
         empty: shown.length === 0,
         async posted(idea) {
           section.idea_count += 1;
+          knownCount += 1;
+          latestCount = Math.max(latestCount, knownCount);
+          showNews();
           sorter.select.value = "newest";
           await reload("newest", { announce: false });
           const notice = successNotice(
@@ -254,6 +346,7 @@ export default {
           sorter.element,
         ),
         summaryLine,
+        news,
         announcer,
         listError,
         list,

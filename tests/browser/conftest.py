@@ -75,6 +75,8 @@ def live_server(
         "CANDOUR_AUTH_MIN_RESPONSE_MS": "0",
         "CANDOUR_PUBLIC_URL": url,
         "CANDOUR_DATA_DIR": str(folder),
+        # The live feed reads its digest this often: changes reach open pages in a moment.
+        "CANDOUR_LIVE_POLL_SECONDS": "0.3",
     }
     log_path = folder / "server.log"
     command = [sys.executable, "-m", "uvicorn", "candour.app:create_app", "--factory"]
