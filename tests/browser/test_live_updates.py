@@ -233,3 +233,41 @@ async def test_a_facilitator_reaches_participation_from_the_console(
     await expect(page.get_by_role("heading", level=1)).to_have_text(
         "For facilitators and administrators"
     )
+
+
+async def set_visibility(page: Page, state: str) -> None:
+    """Tell the page its tab is hidden or shown, as switching tabs would."""
+    await page.evaluate(
+        """state => {
+            const value = { value: state, configurable: true };
+            Object.defineProperty(document, "visibilityState", value);
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        state,
+    )
+
+
+async def test_a_hidden_tab_fetches_nothing_and_catches_up_when_shown(
+    page: Page, seed: Seeder
+) -> None:
+    cid, section = await conversation_with_section(seed)
+    other = await seed.voter(cid)
+    reader = await seed.participant(cid)
+    await seed.idea(other, cid, section["id"], "Protected breaks", "On every shift.")
+
+    await sign_in(page, reader)
+    await open_following(page, f"/#/conversations/{cid}/sections/{section['id']}")
+    fetched: list[str] = []
+    page.on(
+        "request",
+        lambda request: fetched.append(request.url) if "/ideas?" in request.url else None,
+    )
+    await set_visibility(page, "hidden")
+    await seed.idea(other, cid, section["id"], "Lockers for bank staff", "Somewhere for a coat.")
+    await asyncio.sleep(1.5)
+    assert fetched == [], "a hidden tab fetched the section again"
+    await expect(page.locator(".live-notice")).to_be_hidden()
+
+    await set_visibility(page, "visible")
+    await expect(page.locator(".live-notice")).to_contain_text("1 new idea.")
+    assert len(fetched) == 1
