@@ -13,7 +13,9 @@ import pytest
 from playwright.async_api import Page, Route, expect
 
 from tests.browser.conftest import (
+    PHONE,
     Seeder,
+    has_horizontal_scroll,
     screenshot,
     serious_accessibility_violations,
     sign_in,
@@ -201,6 +203,12 @@ async def test_participation_figures_update_as_people_post(page: Page, seed: See
     await still_same_page(page)
     assert await serious_accessibility_violations(page) == []
     await screenshot(page, "participation")
+
+    # On a phone the chart and the tables scroll sideways in regions of their own.
+    await page.set_viewport_size(PHONE)
+    await expect(chart).to_be_visible()
+    assert not await has_horizontal_scroll(page)
+    await screenshot(page, "participation-phone")
 
 
 async def test_a_facilitator_reaches_participation_from_the_console(
