@@ -108,3 +108,33 @@ async def test_unknown_fields_are_refused(
     response = await _import(client, admin_headers, "email\na@trust.example\n", role="admin")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body.role"
+
+
+async def test_a_file_in_another_encoding_is_refused_with_a_reason(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], db
+) -> None:
+    """A spreadsheet saved as Latin-1 reaches the API as bytes that are not UTF-8."""
+    body = '{"csv": "email,name\\nzoe@trust.example,Zo\xeb Brontë\\n"}'.encode("latin-1")
+    response = await client.post(
+        "/api/admin/participants/import",
+        content=body,
+        headers={**admin_headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    assert "UTF-8" in response.json()["detail"]
+    assert await db.fetchval("SELECT count(*) FROM accounts") == 1, "only the admin"
+
+
+async def test_a_50_mb_file_is_refused_whole_and_says_the_limit(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], db
+) -> None:
+    row = "someone.with.a.long.address@trust.example,Someone With A Long Name,Nursing\n"
+    csv = "email,name,staff_group\n" + row * (50_000_000 // len(row))
+    response = await _import(client, admin_headers, csv)
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["errors"][0]["field"] == "body.csv"
+    assert "5000000" in problem["errors"][0]["message"].replace(",", "")
+    assert await db.fetchval("SELECT count(*) FROM accounts") == 1
+    assert await db.fetchval("SELECT count(*) FROM outbox_messages") == 0
