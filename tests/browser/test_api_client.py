@@ -38,6 +38,9 @@ def _calls() -> list[tuple[str, str, list[str] | None, list[str] | None]]:
 
 
 def _schema(document: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
+    """The object schema a body refers to; an optional body is `anyOf` it and null."""
+    if "$ref" not in reference:
+        [reference] = [r for r in reference["anyOf"] if "$ref" in r]
     name = reference["$ref"].rsplit("/", 1)[-1]
     schema: dict[str, Any] = document["components"]["schemas"][name]
     return schema
