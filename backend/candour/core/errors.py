@@ -2,7 +2,9 @@
 
 Domain code raises a :class:`DomainError` subclass; the handlers here turn it, FastAPI's
 validation errors and Starlette's HTTP errors into ``application/problem+json``. Nothing
-else reaches the client: an unexpected exception becomes a bare 500 without a trace.
+else reaches the client: an unexpected exception becomes a bare 500 without a trace — except
+a lost database (a restart, a failover, a terminated backend), which is a 503 with
+``Retry-After``: the request can simply be tried again (:func:`is_database_unavailable`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import logging
 import traceback
 from typing import Any, ClassVar
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("candour.errors")
@@ -87,6 +92,19 @@ class InvalidInput(DomainError):
 
 class TooManyRequests(DomainError):
     status, code, title = 429, "too_many_requests", "Too many requests"
+
+
+class ServiceUnavailable(DomainError):
+    """The database could not be reached or dropped the connection. The request's
+    transaction almost surely did not commit (only a connection lost during COMMIT itself
+    leaves it in doubt), so the client sends the same request again: votes are idempotent,
+    and posts carry an ``Idempotency-Key`` that makes a retry return the first result."""
+
+    status, code, title = 503, "service_unavailable", "Service unavailable"
+
+
+# Long enough for a PostgreSQL restart or failover; short enough that nobody gives up.
+RETRY_AFTER_SECONDS = 5
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -216,12 +234,67 @@ def describe_unexpected(exc: BaseException) -> str:
     return "\ncaused by ".join(parts)
 
 
+# SQLSTATEs that say the connection is gone or cannot be had now, not that the statement was
+# wrong: class 08 (connection exceptions; 08P01 is a protocol bug, so not), 57P01-57P03
+# (terminated by an administrator, a crash, or the server is starting or stopping), 53300
+# (too many connections).
+_UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in found):
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) means the database is unreachable or dropped
+    the connection, rather than that the code or the data is wrong.
+
+    Covers what asyncpg raises directly (statements run on the driver, ``core/prepared.py``)
+    and what SQLAlchemy wraps: a refused or reset socket while connecting, a connection the
+    server closed mid-statement (``ConnectionDoesNotExistError``), ``connection is closed``
+    on a connection that died in the pool, the SQLSTATEs above, SQLAlchemy's
+    ``connection_invalidated`` flag, and a pool that could not hand out a connection in
+    time."""
+    for error in _chain(exc):
+        if isinstance(error, ConnectionError | PoolTimeout):
+            return True
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(sqlstate, str) and (
+            (sqlstate.startswith("08") and sqlstate != "08P01")
+            or sqlstate in _UNAVAILABLE_SQLSTATES
+        ):
+            return True
+        if isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error):
+            return True
+    return False
+
+
 def unexpected_error_response(exc: BaseException) -> JSONResponse:
-    """Log an exception the code did not expect (without its message) and answer a bare 500.
+    """Log an exception the code did not expect (without its message) and answer a bare 500
+    — or, when the database is unavailable, a 503 problem with ``Retry-After``.
 
     Called by the outermost middleware (:mod:`candour.core.http`), which swallows the
     exception: Starlette's own handler would re-raise it to the server, whose log line
     quotes the message."""
+    if is_database_unavailable(exc):
+        # An outage is not a bug: one line, without the stack of every failed request.
+        kinds = ", ".join(type(e).__name__ for e in _chain(exc))
+        logger.warning("database unavailable, answered 503: %s", kinds)
+        unavailable = Problem(
+            title=ServiceUnavailable.title,
+            status=ServiceUnavailable.status,
+            detail="The database is not reachable just now; please send the same request "
+            f"again in {RETRY_AFTER_SECONDS} seconds.",
+            code=ServiceUnavailable.code,
+        )
+        return problem_response(unavailable, {"Retry-After": str(RETRY_AFTER_SECONDS)})
     logger.error("unexpected error: %s", describe_unexpected(exc))
     problem = Problem(
         title="Internal error",
