@@ -764,6 +764,10 @@ export const api = {
     );
   },
   /** Cohen's kappa between two analysts; neither named: the pair with most in common. */
+  /** The staff who work on this coding, by name: AnalystList (the caller first). */
+  listAnalysts(conversationId) {
+    return request("GET", `/api/conversations/${e(conversationId)}/coding/analysts`);
+  },
   coderAgreement(conversationId, { analystA = null, analystB = null } = {}) {
     return request("GET", `/api/conversations/${e(conversationId)}/coding/agreement`, undefined, {
       query: { analyst_a: analystA, analyst_b: analystB },

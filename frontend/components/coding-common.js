@@ -38,8 +38,14 @@ export async function codingConversation(ctx) {
   if (!ANALYSTS.has(ctx.person.role)) {
     return { view: facilitatorsOnly(conversationTrail(conversation)) };
   }
-  return { conversation };
+  const { analysts } = await api.listAnalysts(conversation.id);
+  analystLabels.clear();
+  for (const analyst of analysts) analystLabels.set(analyst.id, analyst.label);
+  return { conversation, analysts };
 }
+
+// Names of the staff who work on the coding page shown now (staff act in their own name).
+const analystLabels = new Map();
 
 function codingNav(conversation, current) {
   return h(
@@ -126,13 +132,13 @@ export function codeOptions(codes, first = null) {
 }
 
 /**
- * "You" ("you" with `midSentence`), or a staff member by the start of their account id:
- * the coding API gives analysts' ids, not their names.
+ * "You" ("you" with `midSentence`), or a member of staff by name (from `list_analysts`,
+ * loaded with the page), or, failing that, by the start of their account id.
  */
 export function analystName(id, person, { midSentence = false } = {}) {
   if (!id) return midSentence ? "nobody" : "Nobody";
   if (id === person.id) return midSentence ? "you" : "You";
-  return `Analyst ${String(id).slice(0, 8)}`;
+  return analystLabels.get(id) ?? `Analyst ${String(id).slice(0, 8)}`;
 }
 
 /** Every coding matching `filters`, page by page (the API gives at most 500 at a time). */

@@ -4,12 +4,7 @@
 // takes the two analysts who coded most posts in common.
 
 import { ApiError, api } from "../api.js";
-import {
-  allCodings,
-  analystName,
-  codingConversation,
-  codingHead,
-} from "../components/coding-common.js";
+import { analystName, codingConversation, codingHead } from "../components/coding-common.js";
 import { scrollingTable } from "../components/console.js";
 import { errorSummary, handleForm, selectField, submitButton } from "../components/form.js";
 import { h } from "../dom.js";
@@ -180,8 +175,8 @@ export default {
     if (loaded.view) return loaded.view;
     const { conversation } = loaded;
     const cid = conversation.id;
-    const confirmed = await allCodings(cid, { status: "confirmed" });
-    const analysts = [...new Set(confirmed.map((coding) => coding.analyst_id))];
+    // Those with codings in force can be compared.
+    const analysts = loaded.analysts.filter((a) => a.confirmed_codings > 0).map((a) => a.id);
     const a = analysts.includes(ctx.query.get("a")) ? ctx.query.get("a") : "";
     const b = analysts.includes(ctx.query.get("b")) ? ctx.query.get("b") : "";
     let result = null;

@@ -50,7 +50,7 @@ from candour.identity.lifecycle import (
 from candour.identity.models import Role
 from candour.identity.operators import AdminAccess, admin_sign_in_link, operator_caller
 from candour.identity.pseudonyms import imported_pseudonym
-from candour.identity.relay import AuthorUnreachable, deliver_to_author
+from candour.identity.relay import AuthorUnreachable, deliver_to_author, staff_labels
 from candour.identity.schemas import ImportReport, InvitationTotals
 from candour.identity.staff_names import mentions_a_staff_name
 from candour.identity.visits import member_count, visits_per_day
@@ -100,6 +100,7 @@ __all__ = [
     "purge_stale_counters",
     "require_role",
     "resend_failed_invitations",
+    "staff_labels",
     "standing_columns",
     "visits_per_day",
 ]

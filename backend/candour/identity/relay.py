@@ -7,13 +7,14 @@ an email through the outbox, and returns nothing about the person to its caller.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour.core.errors import Conflict
 from candour.core.settings import Settings
-from candour.identity.models import Account, AuthorLink
+from candour.identity.models import Account, AuthorLink, Role
 from candour.identity.pseudonyms import unseal_account_id
 from candour.mail import service as mail
 
@@ -52,6 +53,23 @@ async def deliver_to_author(
         subject=subject,
         body=body,
     )
+
+
+async def staff_labels(
+    session: AsyncSession, account_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """How members of staff appear to their colleagues (analysts beside their codings), as
+    in the audit log. Someone who has since become a participant is anonymous like any
+    participant: "(former staff)"; an account that is gone, "(erased staff account)"."""
+    rows = await session.execute(
+        select(Account.id, Account.role, Account.display_name, Account.email).where(
+            Account.id.in_(list(account_ids))
+        )
+    )
+    labels = {account_id: "(erased staff account)" for account_id in account_ids}
+    for account_id, role, name, email in rows:
+        labels[account_id] = "(former staff)" if role == Role.participant else name or email
+    return labels
 
 
 async def staff_label(session: AsyncSession, account_id: uuid.UUID) -> str:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from candour.analysis.coding import agreement, changes, codings, frames, themes
+from candour.analysis.coding import agreement, analysts, changes, codings, frames, themes
 from candour.analysis.coding.errors import (
     AnalystPairInvalid,
     CodeHasChildren,
@@ -38,6 +38,7 @@ from candour.analysis.coding.schemas import (
     AcceptedSuggestion,
     AcceptSuggestion,
     Agreement,
+    AnalystList,
     CodeCreate,
     CodeList,
     CodeOut,
@@ -362,6 +363,22 @@ async def reject_coding(
 
 
 # ---------------------------------------------------------------- agreement
+
+
+@router.get(
+    "/analysts",
+    operation_id="list_analysts",
+    summary="The staff who work on this coding, by name",
+    response_model=AnalystList,
+    responses=problem_responses(*STAFF),
+)
+async def list_analysts(
+    conversation_id: uuid.UUID, caller: EditorCaller, session: SessionDep
+) -> AnalystList:
+    """Turns the account ids on codings, versions and suggestions into the names colleagues
+    know each other by; staff act in their own name. The choice of two analysts for
+    `coder_agreement` comes from here."""
+    return await analysts.list_analysts(session, caller, conversation_id)
 
 
 @router.get(

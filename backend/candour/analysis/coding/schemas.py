@@ -282,6 +282,23 @@ class CodingList(ResponseBody):
     codings: list[CodingOut]
 
 
+class AnalystOut(ResponseBody):
+    id: uuid.UUID = Field(description="The staff account id that codings and versions carry.")
+    label: str = Field(
+        description="Their name as colleagues see it (as in the audit log); "
+        '"(former staff)" or "(erased staff account)" when it can no longer be given.'
+    )
+    confirmed_codings: int = Field(description="Codings of theirs in force (confirmed).")
+    you: bool
+
+
+class AnalystList(ResponseBody):
+    """The staff who have coded, confirmed, changed the frame or decided on suggestions in
+    this conversation (and the caller), the caller first, then by confirmed codings."""
+
+    analysts: list[AnalystOut]
+
+
 # ---------------------------------------------------------------- agreement
 
 
