@@ -220,6 +220,7 @@ RULES: dict[str, Rule] = {
     "confirm_coding": Rule(EDITORS, path={"coding_id": "random"}, expect=PAST_THE_DOOR),
     "reject_coding": Rule(EDITORS, path={"coding_id": "random"}, expect=PAST_THE_DOOR),
     "coder_agreement": Rule(EDITORS, expect=PAST_THE_DOOR | {200}),
+    "list_analysts": Rule(EDITORS),
     "suggest_themes": Rule(EDITORS, body={}, expect=PAST_THE_DOOR | {201}),
     "list_theme_suggestions": Rule(EDITORS),
     "accept_theme_suggestion": Rule(
