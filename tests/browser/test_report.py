@@ -1,7 +1,8 @@
-"""The summary report in the browser: a facilitator reads the live draft and publishes it;
-a sponsor is told it is not published yet, then reads version 1 from the conversation's
-page — figures, charts (inline SVG under the strict CSP, no script errors), downloads and
-a print layout without the app around it."""
+"""The summary report in the browser: a facilitator reads the live draft, adds a code to
+the coding frame and applies it to an idea (the draft gains that theme), and publishes it;
+a sponsor is told it is not published yet, then reads version 1 — the theme included — from
+the conversation's page — figures, charts (inline SVG under the strict CSP, no script
+errors), downloads and a print layout without the app around it."""
 
 from __future__ import annotations
 
@@ -66,6 +67,31 @@ async def test_a_facilitator_publishes_and_a_sponsor_reads_the_report(
         .click()
     )
     await expect(page.locator(".report-status")).to_contain_text("Live draft")
+    themes = page.get_by_role("region", name="By theme")
+    await expect(themes).to_contain_text("No themes yet")
+
+    # The analyst's work: a code in the frame, applied to an idea; the report gains a theme.
+    console = page.get_by_role("navigation", name="Facilitator console")
+    await console.get_by_role("link", name="Coding").click()
+    add = page.get_by_role("form", name="Add a code")
+    await add.get_by_label("Name").fill("Night staffing")
+    await add.get_by_role("button", name="Add code").click()
+    await expect(page.get_by_role("status").first).to_contain_text(
+        "“Night staffing” has been added"
+    )
+    await (
+        page.get_by_role("navigation", name="Coding pages")
+        .get_by_role("link", name="Code posts")
+        .click()
+    )
+    nights = page.get_by_role("article", name="Idea: More nurses at night")
+    await nights.get_by_label("Code", exact=True).select_option(label="Night staffing")
+    await nights.get_by_role("button", name="Apply code").click()
+    await expect(nights.get_by_role("status")).to_contain_text("“Night staffing” applied")
+    await console.get_by_role("link", name="Report").click()
+    await expect(page.locator(".report-status")).to_contain_text("Live draft")
+    await expect(themes.locator('tr[data-scope="Night staffing"]')).to_contain_text("1")
+
     figures = page.locator(".report-figures")
     await expect(figures.locator('[data-figure="posts"] dd')).to_contain_text(
         "3 (2 ideas, 1 comment"
@@ -106,6 +132,9 @@ async def test_a_facilitator_publishes_and_a_sponsor_reads_the_report(
     await expect(page.locator(".report-status")).to_contain_text("Version 1.")
     await expect(page.locator('.report-figures [data-figure="posts"] dd')).to_contain_text("3")
     await expect(page.locator('tr[data-scope="Breaks"]')).to_be_visible()
+    await expect(
+        page.get_by_role("region", name="By theme").locator('tr[data-scope="Night staffing"]')
+    ).to_be_visible()
     await expect(page.get_by_role("button", name="Publish this report")).to_have_count(0)
     await expect(page.get_by_role("link", name=re.compile("Sam Facilitator"))).to_have_count(0)
     assert await page.locator("figure.chart svg[role=img]").count() >= 4
