@@ -15,5 +15,6 @@ def load_all_models() -> None:
     import candour.mail.models
     import candour.messaging.models
     import candour.moderation.models
+    import candour.privacy.ledger
     import candour.privacy.models
     import candour.queue.models  # noqa: F401

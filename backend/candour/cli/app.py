@@ -10,7 +10,7 @@ import typer
 # Typer's own copy of click; its usage errors are TyperExceptions with these shapes.
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-from candour.cli import conversations, participants, polis, privacy, reports, server
+from candour.cli import backup, conversations, participants, polis, privacy, reports, server
 
 app = typer.Typer(
     name="candour",
@@ -36,6 +36,8 @@ app.command("polis-import")(polis.polis_import)
 app.command("polis-export")(polis.polis_export)
 app.command("run-retention")(privacy.run_retention)
 app.command("export-report")(reports.export_report)
+app.command()(backup.backup)
+app.command()(backup.restore)
 # The name the README used before run-retention.
 app.command("retention", hidden=True)(privacy.run_retention)
 

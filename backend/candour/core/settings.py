@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, ge=0)
     retention_poll_seconds: float = Field(default=3600, gt=0)
     run_retention_scheduler: bool = True
+    # The erasure ledger's copy outside the database (privacy/ledger.py): every erasure and
+    # retention run, so that restoring an older backup forgets those people again. Keep it
+    # on other storage than the database if you can. None means ``data_dir``.
+    erasure_ledger_file: Path | None = None
 
     # The live feed (activity/live.py): how often each process reads the digest of the
     # conversations its pages follow, how many streams one process holds, and how long a
@@ -171,6 +175,10 @@ class Settings(BaseSettings):
     @property
     def resolved_mail_dir(self) -> Path:
         return self.mail_dir or self.data_dir / "mail"
+
+    @property
+    def resolved_erasure_ledger_file(self) -> Path:
+        return self.erasure_ledger_file or self.data_dir / "erasure-ledger.jsonl"
 
 
 @lru_cache

@@ -42,9 +42,11 @@ from candour.identity.lifecycle import (
     Forgotten,
     Person,
     erase_person,
+    erasure_token,
     forget_participants_of,
     person_by_email,
     person_of_caller,
+    person_with_erasure_token,
     profile_of_caller,
 )
 from candour.identity.models import Role
@@ -86,6 +88,7 @@ __all__ = [
     "attribute_breakdowns",
     "deliver_to_author",
     "erase_person",
+    "erasure_token",
     "forget_participants_of",
     "import_participants",
     "imported_pseudonym",
@@ -96,6 +99,7 @@ __all__ = [
     "operator_caller",
     "person_by_email",
     "person_of_caller",
+    "person_with_erasure_token",
     "profile_of_caller",
     "purge_stale_counters",
     "require_role",

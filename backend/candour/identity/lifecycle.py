@@ -6,6 +6,7 @@ person's pseudonyms (so their content can be withdrawn) but never their account.
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from dataclasses import dataclass, field
 
@@ -72,6 +73,39 @@ async def person_by_email(session: AsyncSession, settings: Settings, email: str)
         select(Account).where(Account.email == normalise_email(email)).with_for_update()
     )
     return await _person(session, settings, account) if account else None
+
+
+# A purpose of its own, so an erasure token can never be mistaken for a pseudonym (which
+# the same key derives from a conversation and an account).
+_ERASURE_TOKEN_PURPOSE = b"candour-erasure-ledger-v1|"
+
+
+def _erasure_token(settings: Settings, account_id: uuid.UUID) -> bytes:
+    key = settings.pseudonym_key.get_secret_value().encode()
+    return hmac.digest(key, _ERASURE_TOKEN_PURPOSE + account_id.bytes, "sha256")
+
+
+def erasure_token(settings: Settings, person: Person) -> bytes:
+    """What the erasure ledger keeps of someone erased: a keyed hash of their account id.
+
+    Without the key (never in the database) it names nobody; with it, it can only confirm
+    that a given account was erased, which is all a restore needs. The account id, not the
+    address: someone who comes back later with the same address is a new account and must
+    not be erased again by a restore."""
+    return _erasure_token(settings, person._account_id)
+
+
+async def person_with_erasure_token(
+    session: AsyncSession, settings: Settings, token: bytes
+) -> Person | None:
+    """The account present (say, in a restored backup) whose erasure token is ``token``,
+    locked until this transaction ends. Every account is hashed: they number thousands."""
+    account_ids = (await session.scalars(select(Account.id))).all()
+    for account_id in account_ids:
+        if hmac.compare_digest(_erasure_token(settings, account_id), token):
+            account = await session.get(Account, account_id, with_for_update=True)
+            return await _person(session, settings, account) if account else None
+    return None
 
 
 async def erase_person(session: AsyncSession, settings: Settings, person: Person) -> None:

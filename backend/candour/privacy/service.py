@@ -21,6 +21,7 @@ from candour.core.settings import Settings
 from candour.core.time import coarsen
 from candour.identity import Caller
 from candour.moderation import cases
+from candour.privacy import ledger
 from candour.privacy.models import RetentionRun
 from candour.privacy.schemas import (
     ConversationRetention,
@@ -71,6 +72,10 @@ async def _erase(
     *,
     by_admin: bool,
 ) -> Erased:
+    # Recorded first: should the rest fail, the ledger errs towards forgetting (ledger.py).
+    await ledger.record_erasure(
+        session, settings, person, posts_withdrawn=posts == PostsChoice.withdraw
+    )
     if posts == PostsChoice.withdraw:
         await withdraw_everything_by(session, list(person.pseudonyms.values()))
     await cases.forget_authors(session, list(person.pseudonyms.values()))
@@ -131,6 +136,7 @@ async def _retain_next(
     )
     if conversation is None:
         return None
+    await ledger.record_retention(session, settings, conversation.id)
     forgotten = await identity.forget_participants_of(session, settings, conversation.id)
     conversation.retention_done_at = datetime.now(UTC)
     run = RetentionRun(
