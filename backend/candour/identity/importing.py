@@ -51,6 +51,18 @@ def _ignore_progress(step: str, done: int, total: int) -> None:
 
 
 def _parse_import(csv_text: str, progress: ImportProgress = _ignore_progress) -> list[_ParsedRow]:
+    try:
+        return _parse_rows(csv_text, progress)
+    except csv.Error as exc:
+        # The csv module refuses a cell past its size limit (128 KiB) or a stray NUL: the
+        # file's fault, and a 422 like every other problem with it, not a 500.
+        raise ImportRejected(
+            "The CSV could not be read; nothing was imported.",
+            errors=[FieldProblem(field="csv", message=str(exc), code="unreadable_csv")],
+        ) from None
+
+
+def _parse_rows(csv_text: str, progress: ImportProgress) -> list[_ParsedRow]:
     lines = csv_text.count("\n") + (0 if csv_text.endswith("\n") else 1)
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
