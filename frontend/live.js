@@ -10,6 +10,7 @@
 // as they always did, and another try is made a minute later.
 
 import { api } from "./api.js";
+import { h } from "./dom.js";
 
 // After a refusal (the browser does not retry those by itself), when to try again.
 const REOPEN_MS = 60_000;
@@ -178,4 +179,26 @@ export function sparingly(region, gapMs = 20_000) {
       region.textContent = text;
     }, 50);
   };
+}
+
+/**
+ * The quiet notice live pages show instead of moving content under the reader: "<text>
+ * Show them", hidden until there is news. Returns { element, text }: put the news in `text`
+ * and unhide `element`. `what` finishes the button's name for screen readers ("the new …").
+ */
+export function newsNotice(onShow, what) {
+  const text = h("span", {});
+  const element = h(
+    "p",
+    { class: "live-notice", hidden: true },
+    text,
+    " ",
+    h(
+      "button",
+      { class: "link-button", type: "button", onClick: onShow },
+      "Show them",
+      h("span", { class: "visually-hidden" }, `: the new ${what}`),
+    ),
+  );
+  return { element, text };
 }

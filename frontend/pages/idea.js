@@ -30,7 +30,7 @@ import {
 import { reportForm } from "../components/report.js";
 import { h, paragraphs, replaceChildren } from "../dom.js";
 import { countOf } from "../format.js";
-import { sparingly, watchSections } from "../live.js";
+import { newsNotice, sparingly, watchSections } from "../live.js";
 import { href } from "../router.js";
 import { checkIdea, ideaFields } from "./section.js";
 
@@ -283,19 +283,7 @@ export default {
     let knownComments = idea.comment_count;
     const liveAnnouncer = h("p", { class: "visually-hidden", role: "status" });
     const say = sparingly(liveAnnouncer);
-    const newsText = h("span", {});
-    const news = h(
-      "p",
-      { class: "live-notice", hidden: true },
-      newsText,
-      " ",
-      h(
-        "button",
-        { class: "link-button", type: "button", onClick: showNewComments },
-        "Show them",
-        h("span", { class: "visually-hidden" }, ": the new comments"),
-      ),
-    );
+    const { element: news, text: newsText } = newsNotice(showNewComments, "comments");
 
     const shownCommentIds = () =>
       new Set(

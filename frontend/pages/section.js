@@ -26,7 +26,7 @@ import {
 } from "../components/layout.js";
 import { h, paragraphs, replaceChildren, uniqueId } from "../dom.js";
 import { countOf, number } from "../format.js";
-import { sparingly, watchSections } from "../live.js";
+import { newsNotice, sparingly, watchSections } from "../live.js";
 import { href } from "../router.js";
 
 export const SORTS = {
@@ -215,19 +215,7 @@ export default {
     let knownCount = section.idea_count; // published ideas when the list was last drawn
     let latestCount = knownCount;
     const say = sparingly(announcer);
-    const newsText = h("span", {});
-    const news = h(
-      "p",
-      { class: "live-notice", hidden: true },
-      newsText,
-      " ",
-      h(
-        "button",
-        { class: "link-button", type: "button", onClick: showNewIdeas },
-        "Show them",
-        h("span", { class: "visually-hidden" }, ": the new ideas"),
-      ),
-    );
+    const { element: news, text: newsText } = newsNotice(showNewIdeas, "ideas");
 
     function showNews() {
       const waiting = latestCount - knownCount;
