@@ -1,0 +1,114 @@
+"""A backup restored into an empty database is the same database: every table holds the
+same rows, to the byte."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from candour.core.settings import Settings
+from tests.backup.conftest import Cli, backup_file, restore_into, table_fingerprints
+from tests.privacy.conftest import make_activity
+from tests.support.factories import make_person, new_client, sign_in
+
+# What the seed below must have put in the source, or the comparison proves little.
+SEEDED_TABLES = {
+    "accounts",
+    "author_links",
+    "codes",
+    "codings",
+    "comment_votes",
+    "comments",
+    "conversations",
+    "erasure_ledger",
+    "idea_votes",
+    "ideas",
+    "memberships",
+    "message_threads",
+    "messages",
+    "outbox_messages",
+    "report_versions",
+    "sections",
+}
+
+
+async def seed_everything(app: FastAPI) -> None:
+    """A conversation with ideas, comments and votes (make_activity), a message to an
+    author, a coding, a published report and one erasure."""
+    activity = await make_activity(app)
+    base = activity.base
+    async with new_client(app) as staff:
+        headers = await sign_in(staff, await make_person(app, role="facilitator"))
+        message = await staff.post(
+            f"{base}/messages",
+            json={
+                "target_kind": "idea",
+                "target_id": activity.alice_idea,
+                "subject": "Your idea",
+                "body": "Could you tell us more?",
+            },
+            headers=headers,
+        )
+        assert message.status_code == 201, message.text
+        code = await staff.post(
+            f"{base}/coding/codes", json={"name": "Staffing", "parent_id": None}, headers=headers
+        )
+        assert code.status_code == 201, code.text
+        coding = await staff.post(
+            f"{base}/coding/codings",
+            json={
+                "code_id": code.json()["id"],
+                "post_kind": "idea",
+                "post_id": activity.alice_idea,
+            },
+            headers=headers,
+        )
+        assert coding.status_code == 201, coding.text
+        report = await staff.post(f"{base}/report/versions", headers=headers)
+        assert report.status_code in (200, 201), report.text
+    leaving = await make_person(app, conversation_id=activity.conversation_id)
+    async with new_client(app) as client:
+        erased = await client.post(
+            "/api/me/erase",
+            json={"posts": "keep", "confirm": True},
+            headers=await sign_in(client, leaving),
+        )
+        assert erased.status_code == 200, erased.text
+
+
+async def test_a_restored_backup_holds_every_row_of_every_table(
+    app: FastAPI,
+    db: object,
+    settings: Settings,
+    cli: Cli,
+    empty_database: Callable[[], Awaitable[str]],
+    tmp_path: Path,
+) -> None:
+    await seed_everything(app)
+    source = str(settings.database_url)
+    before = await table_fingerprints(source)
+    empty_tables = {table for table in SEEDED_TABLES if before[table][0] == 0}
+    assert not empty_tables, f"the seed left {empty_tables} empty"
+
+    path = await backup_file(cli, tmp_path)
+    target = await empty_database()
+    await restore_into(cli, path, target)
+
+    after = await table_fingerprints(target)
+    assert after.keys() == before.keys()
+    different = {t for t in before if before[t] != after[t]}
+    assert not different, f"these tables differ after the restore: {sorted(different)}"
+    assert await table_fingerprints(source) == before, "the backup changed nothing"
+
+
+async def test_the_default_backup_goes_to_the_backups_folder(
+    settings: Settings, cli: Cli, db: object
+) -> None:
+    result = await cli("backup")
+    assert result.exit_code == 0, result.stderr
+    [written] = (settings.data_dir / "backups").glob("candour-*Z.dump")
+    assert result.stdout.strip().startswith(f"backup written: {written} (")
+    assert written.stat().st_mode & 0o077 == 0, "a backup holds personal data: owner only"
+    assert not list((settings.data_dir / "backups").glob("*.partial"))
