@@ -103,3 +103,36 @@ async def test_an_app_without_its_database_answers_503_problems(
             assert (body["status"], body["code"]) == (503, "service_unavailable")
     assert "answered 503" in caplog.text
     assert "Traceback" not in caplog.text and "File " not in caplog.text
+
+
+class _DriverTheServerJustClosed:
+    """An asyncpg connection that got the server's shutdown notice while idle: a statement
+    on it fails on asyncpg's protocol state, and the socket is seen closed a moment later."""
+
+    def __init__(self, closes: bool) -> None:
+        self._closes = closes
+        self._checks = 0
+
+    async def fetch(self, *_: object) -> list[object]:
+        raise asyncpg.InternalClientError("cannot switch to state 15; another operation (9)")
+
+    def is_closed(self) -> bool:
+        self._checks += 1
+        return self._closes and self._checks > 2
+
+
+async def test_a_statement_on_a_connection_being_closed_is_a_lost_connection() -> None:
+    from sqlalchemy import literal, select
+    from sqlalchemy.dialects import postgresql
+
+    from candour.core.prepared import Prepared
+
+    one = Prepared(select(literal(1).label("one")))
+    dialect = postgresql.asyncpg.dialect()  # type: ignore[attr-defined]
+    with pytest.raises(asyncpg.ConnectionDoesNotExistError) as lost:
+        await one._run(_DriverTheServerJustClosed(closes=True), dialect, {})
+    assert is_database_unavailable(lost.value)
+    # A protocol error on a connection that stays open is a bug, and stays a 500.
+    with pytest.raises(asyncpg.InternalClientError) as bug:
+        await one._run(_DriverTheServerJustClosed(closes=False), dialect, {})
+    assert not is_database_unavailable(bug.value)

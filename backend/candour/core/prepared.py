@@ -22,10 +22,12 @@ first statement that locks or writes and ended by :meth:`PooledConnection.finish
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Dialect, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
@@ -53,6 +55,19 @@ async def _driver_of(session: AsyncSession) -> tuple[Any, Dialect]:
 def _forget_driver(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction: the connection is released
         session.info.pop(_DRIVER, None)
+
+
+async def _closing(driver: Any) -> bool:
+    """Whether the server has just closed this connection. A server that shuts down or
+    terminates a backend sends an error to an idle connection before closing it; until
+    asyncpg sees the socket close (a moment later), a statement on it fails with an
+    ``InternalClientError`` about its protocol state rather than as a lost connection —
+    which is what it is, and what the client must be told (a 503, not a 500)."""
+    for _ in range(20):
+        if driver.is_closed():
+            return True
+        await asyncio.sleep(0.005)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +123,16 @@ class Prepared:
         assert values is not None
         for name, convert in compiled.conversions.items():
             values[name] = convert(values[name])
-        rows: Sequence[Any] = await driver.fetch(
-            compiled.compiled.string, *(values[n] for n in compiled.names)
-        )
+        try:
+            rows: Sequence[Any] = await driver.fetch(
+                compiled.compiled.string, *(values[n] for n in compiled.names)
+            )
+        except asyncpg.InternalClientError as error:
+            if await _closing(driver):
+                raise asyncpg.ConnectionDoesNotExistError(
+                    "the server closed the connection"
+                ) from error
+            raise
         return rows
 
     async def fetch_one(self, session: Executor, params: Mapping[str, Any]) -> Any | None:
