@@ -10,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 STAMP_NODE := openapi/node_modules/.installed
 REDOCLY := openapi/node_modules/.bin/redocly
 
-.PHONY: run test lint format openapi lint-openapi check-openapi lock migrate worker bench clean help
+.PHONY: run test lint format openapi lint-openapi check-openapi lock migrate worker bench backup restore clean help
 
 help:
 	@echo "make run      install, start the embedded database, load the demo, serve on :8000"
@@ -20,6 +20,8 @@ help:
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly's recommended rules"
 	@echo "make lock     re-pin requirements*.txt from pyproject.toml"
 	@echo "make bench    build a 50,000-idea conversation and measure the API against a bare baseline"
+	@echo "make backup   back up the database (DATABASE_URL or the embedded one) to var/backups/"
+	@echo "make restore FILE=…  restore a backup into an empty database, then re-apply the erasure ledger"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +48,14 @@ migrate: $(STAMP_RUN)
 
 worker: $(STAMP_RUN)
 	$(BIN)/python -m candour worker
+
+backup: $(STAMP_RUN)
+	$(BIN)/python -m candour backup
+
+# CLEAN=1 replaces what a database in use holds; without it only an empty one is restored into.
+restore: $(STAMP_RUN)
+	@test -n "$(FILE)" || { echo "make restore FILE=var/backups/candour-….dump [CLEAN=1]" >&2; exit 2; }
+	$(BIN)/python -m candour restore $(if $(CLEAN),--clean) "$(FILE)"
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check backend tests migrations bench

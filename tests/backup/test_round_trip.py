@@ -3,15 +3,22 @@ same rows, to the byte."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from fastapi import FastAPI
 
+from candour import migrate
 from candour.core.settings import Settings
-from tests.backup.conftest import Cli, backup_file, restore_into, table_fingerprints
+from tests.backup.conftest import Cli, backup_file, connect, restore_into, table_fingerprints
 from tests.privacy.conftest import make_activity
 from tests.support.factories import make_person, new_client, sign_in
+
+# The schema before this feature's migration, and the newest.
+BEFORE_THE_LEDGER = "5e1c0d1f2a04"
+HEAD = ScriptDirectory.from_config(migrate.alembic_config("postgresql://")).get_current_head()
 
 # What the seed below must have put in the source, or the comparison proves little.
 SEEDED_TABLES = {
@@ -112,3 +119,22 @@ async def test_the_default_backup_goes_to_the_backups_folder(
     assert result.stdout.strip().startswith(f"backup written: {written} (")
     assert written.stat().st_mode & 0o077 == 0, "a backup holds personal data: owner only"
     assert not list((settings.data_dir / "backups").glob("*.partial"))
+
+
+async def test_a_backup_of_an_older_schema_is_brought_up_to_date(
+    cli: Cli, db: object, empty_database: Callable[[], Awaitable[str]], tmp_path: Path
+) -> None:
+    older = await empty_database()
+    await asyncio.to_thread(migrate.upgrade, older, BEFORE_THE_LEDGER)
+    path = tmp_path / "older.dump"
+    made = await cli("backup", "--output", str(path), database=older)
+    assert made.exit_code == 0, made.stderr
+
+    target = await empty_database()
+    await restore_into(cli, path, target)
+    connection = await connect(target)
+    try:
+        assert await connection.fetchval("SELECT version_num FROM alembic_version") == HEAD
+        assert await connection.fetchval("SELECT to_regclass('erasure_ledger') IS NOT NULL")
+    finally:
+        await connection.close()
