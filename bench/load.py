@@ -189,9 +189,19 @@ def server_environment(url: str, logs: Path) -> dict[str, str]:
     }
 
 
-def start_server(name: str, app: str, url: str, logs: Path, extra: list[str]) -> Server:
+def start_server(
+    name: str,
+    app: str,
+    url: str,
+    logs: Path,
+    extra: list[str],
+    workers: int = 1,
+    environment: dict[str, str] | None = None,
+) -> Server:
+    """Serve ``app`` with uvicorn on a free loopback port; ``environment`` overrides (or
+    adds to) ``server_environment``'s variables."""
     port = free_port()
-    env = server_environment(url, logs)
+    env = server_environment(url, logs) | (environment or {})
     log = logs / f"{name}.log"
     command = [
         sys.executable,
@@ -204,7 +214,7 @@ def start_server(name: str, app: str, url: str, logs: Path, extra: list[str]) ->
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--no-access-log",
         "--log-level",
         "warning",
@@ -314,17 +324,32 @@ def process_cpu(pid: int, children: bool = False) -> float:
 def postgres_cpu() -> float:
     """The embedded server's CPU: its postmaster, the backends alive now, and the backends
     that have exited (reaped by the postmaster, so counted in its children's time)."""
+    postmaster = postmaster_pid()
+    if postmaster is None:
+        return 0.0
+    total = process_cpu(postmaster, children=True)
+    for pid in children_of(postmaster):
+        total += process_cpu(pid)
+    return total
+
+
+def postmaster_pid() -> int | None:
+    """The embedded server's postmaster, if it runs (None with an external server)."""
     pid_file = PGDATA / "postmaster.pid"
     if os.environ.get(SERVER_URL_VARIABLE) or not pid_file.exists():
-        return 0.0
-    postmaster = int(pid_file.read_text().split()[0])
-    total = process_cpu(postmaster, children=True)
+        return None
+    return int(pid_file.read_text().split()[0])
+
+
+def children_of(parent: int) -> list[int]:
+    """The processes whose parent is ``parent`` now."""
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             fields = _stat(int(entry.name))
-            if fields and int(fields[1]) == postmaster:
-                total += process_cpu(int(entry.name))
-    return total
+            if fields and int(fields[1]) == parent:
+                found.append(int(entry.name))
+    return found
 
 
 def machine_busy() -> tuple[float, float]:
