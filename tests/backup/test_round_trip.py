@@ -20,6 +20,9 @@ from tests.support.factories import make_person, new_client, sign_in
 BEFORE_THE_LEDGER = "5e1c0d1f2a04"
 HEAD = ScriptDirectory.from_config(migrate.alembic_config("postgresql://")).get_current_head()
 
+# Tables the migrations after BEFORE_THE_LEDGER add.
+NEWER_TABLES = {"erasure_ledger"}
+
 # What the seed below must have put in the source, or the comparison proves little.
 SEEDED_TABLES = {
     "accounts",
@@ -138,3 +141,47 @@ async def test_a_backup_of_an_older_schema_is_brought_up_to_date(
         assert await connection.fetchval("SELECT to_regclass('erasure_ledger') IS NOT NULL")
     finally:
         await connection.close()
+
+
+async def test_clean_replaces_a_newer_database_with_an_older_backup(
+    app: FastAPI,
+    db: object,
+    settings: Settings,
+    cli: Cli,
+    empty_database: Callable[[], Awaitable[str]],
+    tmp_path: Path,
+) -> None:
+    """The disaster case: the live database is at head, the backup is from before a
+    migration; every table the newer schema added goes too, and the migrations run again."""
+    older = await empty_database()
+    await asyncio.to_thread(migrate.upgrade, older, BEFORE_THE_LEDGER)
+    path = tmp_path / "older.dump"
+    assert (await cli("backup", "--output", str(path), database=older)).exit_code == 0
+    expected = await table_fingerprints(older)
+
+    await seed_everything(app)
+    live = str(settings.database_url)
+    result = await cli("restore", "--clean", str(path), database=live)
+    assert result.exit_code == 0, result.stderr
+    restored = await table_fingerprints(live)
+    assert {t: v for t, v in restored.items() if t not in NEWER_TABLES} == {
+        t: v for t, v in expected.items() if t != "alembic_version"
+    } | {"alembic_version": restored["alembic_version"]}
+    assert restored["accounts"][0] == 0, "nothing of the live database is left"
+    assert restored["erasure_ledger"][0] == 1, "but the ledger file's one erasure is recorded"
+
+
+async def test_a_broken_backup_changes_nothing_even_with_clean(
+    app: FastAPI, db: object, settings: Settings, cli: Cli, tmp_path: Path
+) -> None:
+    await seed_everything(app)
+    whole = await backup_file(cli, tmp_path)
+    live = str(settings.database_url)
+    before = await table_fingerprints(live)
+    broken = tmp_path / "broken.dump"
+    data = whole.read_bytes()
+    broken.write_bytes(data[: len(data) * 2 // 3])
+    result = await cli("restore", "--clean", str(broken), database=live)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("candour: restore failed, nothing was changed: ")
+    assert await table_fingerprints(live) == before

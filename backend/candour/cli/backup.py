@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,6 +198,110 @@ def _check_archive(file: Path) -> None:
         raise CommandFailed(f"{file} is not a backup made by `candour backup` (pg_dump -Fc)")
 
 
+def _restore_into_empty(target: Target, file: Path) -> None:
+    pg_restore = client_program("pg_restore", target.server_major)
+    options = ["--no-owner", "--no-acl", "--single-transaction", "--exit-on-error"]
+    done = subprocess.run(  # noqa: S603
+        [pg_restore, *options, f"--dbname={target.uri}", str(file)],
+        env=target.environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise CommandFailed(
+            f"restore failed, nothing was changed: {_reason(done.stderr, 'pg_restore')}"
+        )
+
+
+# Everything of the schema "public" but the schema itself, whose ownership and grants stay.
+# pg_restore --clean would drop only what the archive holds, and a table a newer migration
+# made would stay and stop the migrations of an older backup.
+_EMPTY_PUBLIC = """
+DO $$
+DECLARE
+  statement text;
+BEGIN
+  FOR statement IN
+    SELECT format('DROP TABLE IF EXISTS public.%I CASCADE', tablename)
+      FROM pg_tables WHERE schemaname = 'public'
+    UNION ALL
+    SELECT format('DROP VIEW IF EXISTS public.%I CASCADE', viewname)
+      FROM pg_views WHERE schemaname = 'public'
+    UNION ALL
+    SELECT format('DROP SEQUENCE IF EXISTS public.%I CASCADE', sequencename)
+      FROM pg_sequences WHERE schemaname = 'public'
+  LOOP
+    EXECUTE statement;
+  END LOOP;
+  FOR statement IN
+    SELECT format('DROP ROUTINE IF EXISTS %s CASCADE', p.oid::regprocedure)
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'public'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+    UNION ALL
+    SELECT format('DROP TYPE IF EXISTS public.%I CASCADE', t.typname)
+      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+     WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE statement;
+  END LOOP;
+END
+$$;
+"""
+
+
+def _replace_contents(target: Target, file: Path) -> None:
+    """Empty the schema and load the archive, all in one transaction.
+
+    pg_restore writes the archive as SQL and psql runs it after our BEGIN and the emptying;
+    COMMIT is sent only once pg_restore has finished well, so an archive that breaks half
+    way (or any error, with ON_ERROR_STOP) ends the session without it: nothing changes."""
+    pg_restore = client_program("pg_restore", target.server_major)
+    psql = client_program("psql", target.server_major)
+    env = target.environment()
+    with (
+        tempfile.TemporaryFile() as restore_errors,
+        tempfile.TemporaryFile() as psql_errors,
+    ):
+        loader = subprocess.Popen(  # noqa: S603
+            [psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", f"--dbname={target.uri}"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=psql_errors,
+        )
+        script = subprocess.Popen(  # noqa: S603
+            [pg_restore, "--no-owner", "--no-acl", "--file=-", str(file)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=restore_errors,
+        )
+        assert loader.stdin is not None and script.stdout is not None
+        try:
+            loader.stdin.write(b"BEGIN;\n" + _EMPTY_PUBLIC.encode())
+            shutil.copyfileobj(script.stdout, loader.stdin)
+            if script.wait() == 0:
+                loader.stdin.write(b"COMMIT;\n")
+            loader.stdin.close()
+        except BrokenPipeError:  # psql stopped at an error; its stderr says which
+            pass
+        finally:
+            script.stdout.close()
+            script.wait()
+            loader.wait()
+        restore_errors.seek(0)
+        psql_errors.seek(0)
+        if script.returncode != 0:
+            reason = _reason(restore_errors.read().decode(errors="replace"), "pg_restore")
+        elif loader.returncode != 0:
+            reason = _reason(psql_errors.read().decode(errors="replace"), "psql")
+        else:
+            return
+    raise CommandFailed(f"restore failed, nothing was changed: {reason}")
+
+
 @reports_failures
 def restore(
     file: Annotated[Path, typer.Argument(help="A file made by `candour backup`.")],
@@ -213,9 +318,10 @@ def restore(
     forgotten by retention after it was taken (the erasure ledger).
 
     By default the target must be empty (a new database, or a fresh embedded one); with
-    --clean, what it holds is replaced, in one transaction. Stop Candour first. The ledger
-    is read from the restored table and from the ledger file (CANDOUR_ERASURE_LEDGER_FILE):
-    keep that file, or a restore can bring back people erased since the backup.
+    --clean, everything in its schema "public" is replaced, in one transaction. Stop
+    Candour first. The ledger is read from the restored table and from the ledger file
+    (CANDOUR_ERASURE_LEDGER_FILE): keep that file, or a restore can bring back people erased
+    since the backup.
     """
     _check_archive(file)
     target = _target()
@@ -224,22 +330,11 @@ def restore(
             f"the database is not empty ({target.user_tables} tables): restore into an "
             "empty one, or give --clean to replace what it holds"
         )
-    pg_restore = client_program("pg_restore", target.server_major)
-    options = ["--no-owner", "--no-acl", "--single-transaction", "--exit-on-error"]
-    if clean:
-        options += ["--clean", "--if-exists"]
     with working("Restoring the database"):
-        done = subprocess.run(  # noqa: S603
-            [pg_restore, *options, f"--dbname={target.uri}", str(file)],
-            env=target.environment(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise CommandFailed(
-            f"restore failed, nothing was changed: {_reason(done.stderr, 'pg_restore')}"
-        )
+        if clean:
+            _replace_contents(target, file)
+        else:
+            _restore_into_empty(target, file)
     settings = connected_settings()
     assert settings.connection_url is not None
     try:
