@@ -23,9 +23,9 @@ first statement that locks or writes and ended by :meth:`PooledConnection.finish
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import Dialect, event
@@ -37,6 +37,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
 _DRIVER = "candour.driver_connection"
+T = TypeVar("T")
 
 
 async def _driver_of(session: AsyncSession) -> tuple[Any, Dialect]:
@@ -68,6 +69,17 @@ async def _closing(driver: Any) -> bool:
             return True
         await asyncio.sleep(0.005)
     return False
+
+
+async def _on(driver: Any, work: Awaitable[T]) -> T:
+    """Await ``work`` on ``driver``; a protocol-state error on a connection the server is
+    closing is raised as the lost connection it is (see :func:`_closing`)."""
+    try:
+        return await work
+    except asyncpg.InternalClientError as error:
+        if await _closing(driver):
+            raise asyncpg.ConnectionDoesNotExistError("the server closed the connection") from error
+        raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +135,9 @@ class Prepared:
         assert values is not None
         for name, convert in compiled.conversions.items():
             values[name] = convert(values[name])
-        try:
-            rows: Sequence[Any] = await driver.fetch(
-                compiled.compiled.string, *(values[n] for n in compiled.names)
-            )
-        except asyncpg.InternalClientError as error:
-            if await _closing(driver):
-                raise asyncpg.ConnectionDoesNotExistError(
-                    "the server closed the connection"
-                ) from error
-            raise
+        rows: Sequence[Any] = await _on(
+            driver, driver.fetch(compiled.compiled.string, *(values[n] for n in compiled.names))
+        )
         return rows
 
     async def fetch_one(self, session: Executor, params: Mapping[str, Any]) -> Any | None:
@@ -165,7 +170,7 @@ class PooledConnection:
             # READ COMMITTED, as SQLAlchemy begins its own: the vote relies on each
             # statement seeing what committed before it started. Plain statements rather
             # than asyncpg's Transaction object, whose bookkeeping this does not need.
-            await driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            await _on(driver, driver.execute("BEGIN ISOLATION LEVEL READ COMMITTED"))
             self._began = True
         return driver
 
@@ -178,7 +183,7 @@ class PooledConnection:
         driver = pooled.driver_connection
         try:
             if began and driver is not None:
-                await driver.execute("COMMIT" if commit else "ROLLBACK")
+                await _on(driver, driver.execute("COMMIT" if commit else "ROLLBACK"))
         except BaseException:
             await greenlet_spawn(pooled.invalidate)
             raise
