@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
+import pytest
 from fastapi import FastAPI
 
 from candour.core.settings import Settings
@@ -28,6 +30,7 @@ FORGETTING_TABLES = [
     "sign_in_tokens",
     "comment_votes",
     "idea_votes",
+    "erasure_ledger",
 ]
 
 
@@ -136,6 +139,8 @@ async def test_a_restore_forgets_again_whoever_was_forgotten_since_the_backup(
 
     assert "2 accounts erased again (1 with their posts withdrawn)" in output
     assert "1 retention runs re-applied, 2 accounts forgotten again" in output
+    await _assert_the_ledger_names_nobody(settings, story)
+
     again = await table_fingerprints(target)
     for table in FORGETTING_TABLES:
         assert again[table] == live[table], f"{table} differs from the live database"
@@ -175,14 +180,9 @@ def _needles(settings: Settings, story: Story) -> list[bytes]:
     return [n for n in needles if n]
 
 
-async def test_the_ledger_names_nobody(
-    app: FastAPI,
-    db: object,
-    settings: Settings,
-    cli: Cli,
-    tmp_path: Path,
-) -> None:
-    story = await _tell_a_story(app, cli, tmp_path)
+async def _assert_the_ledger_names_nobody(settings: Settings, story: Story) -> None:
+    """Neither the ledger file nor the table (the live one; the restored one must equal it)
+    holds an address, name, account id or pseudonym of anyone in the story."""
     needles = _needles(settings, story)
 
     in_file = settings.resolved_erasure_ledger_file.read_bytes()
@@ -198,3 +198,20 @@ async def test_the_ledger_names_nobody(
     for row in rows:
         values = [row["text"].encode(), row["account_token"] or b""]
         assert not [n for n in needles for v in values if n in v], row["text"]
+
+
+async def test_nothing_is_forgotten_unrecorded(
+    app: FastAPI, db: asyncpg.Connection, settings: Settings, tmp_path: Path
+) -> None:
+    """A ledger file that cannot be written (here: a folder) stops the retention run whole."""
+    activity = await make_activity(app)
+    await complete_long_ago(app, activity.conversation_id)
+    unwritable = settings.model_copy(update={"erasure_ledger_file": tmp_path})
+    with pytest.raises(IsADirectoryError):
+        await run_due(app.state.sessionmaker, unwritable)
+    cid = activity.conversation_id
+    assert await db.fetchval("SELECT count(*) FROM memberships WHERE conversation_id = $1", cid)
+    assert await db.fetchval(
+        "SELECT retention_done_at IS NULL FROM conversations WHERE id = $1", cid
+    )
+    assert not await db.fetchval("SELECT count(*) FROM erasure_ledger")

@@ -4,6 +4,7 @@ same rows, to the byte."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from candour import migrate
 from candour.core.settings import Settings
 from tests.backup.conftest import Cli, backup_file, connect, restore_into, table_fingerprints
 from tests.privacy.conftest import make_activity
-from tests.support.factories import make_person, new_client, sign_in
+from tests.support.factories import make_conversation, make_person, new_client, sign_in
 
 # The schema before this feature's migration, and the newest.
 BEFORE_THE_LEDGER = "5e1c0d1f2a04"
@@ -78,7 +79,14 @@ async def seed_everything(app: FastAPI) -> None:
         assert coding.status_code == 201, coding.text
         report = await staff.post(f"{base}/report/versions", headers=headers)
         assert report.status_code in (200, 201), report.text
-    leaving = await make_person(app, conversation_id=activity.conversation_id)
+    await seed_an_erasure(app, activity.conversation_id)
+
+
+async def seed_an_erasure(app: FastAPI, conversation_id: uuid.UUID | None = None) -> None:
+    """Someone who stays, and someone who erased themselves (one entry in the ledger)."""
+    conversation_id = conversation_id or await make_conversation(app)
+    await make_person(app, conversation_id=conversation_id)
+    leaving = await make_person(app, conversation_id=conversation_id)
     async with new_client(app) as client:
         erased = await client.post(
             "/api/me/erase",
@@ -159,7 +167,7 @@ async def test_clean_replaces_a_newer_database_with_an_older_backup(
     assert (await cli("backup", "--output", str(path), database=older)).exit_code == 0
     expected = await table_fingerprints(older)
 
-    await seed_everything(app)
+    await seed_an_erasure(app)
     live = str(settings.database_url)
     result = await cli("restore", "--clean", str(path), database=live)
     assert result.exit_code == 0, result.stderr
@@ -174,7 +182,7 @@ async def test_clean_replaces_a_newer_database_with_an_older_backup(
 async def test_a_broken_backup_changes_nothing_even_with_clean(
     app: FastAPI, db: object, settings: Settings, cli: Cli, tmp_path: Path
 ) -> None:
-    await seed_everything(app)
+    await seed_an_erasure(app)
     whole = await backup_file(cli, tmp_path)
     live = str(settings.database_url)
     before = await table_fingerprints(live)
