@@ -3,9 +3,14 @@
 Every app process may run one; ``FOR UPDATE SKIP LOCKED`` lets several share the queue
 without sending a message twice. Each message is sent while its row is locked and marked
 delivered in the same transaction, and that send-then-mark step is shielded from
-cancellation, so stopping a worker mid-batch never loses a message or repeats one. The
-one window left is a hard kill between the SMTP server's "250 OK" and the commit; the
-stable ``Message-ID`` lets receiving systems drop such a duplicate.
+cancellation, so stopping a worker mid-batch never loses a message or repeats one.
+
+Delivery is *at least once*: a row is marked delivered only after the SMTP server accepted
+the message, so nothing is lost; but a hard kill (or a lost database connection) after the
+SMTP server has taken the message and before the commit leaves the row pending, and it is
+sent again — at most the one message a worker had in hand. The stable ``Message-ID``
+(``<outbox id@candour>``) lets receiving systems drop such a duplicate
+(``tests/faults/test_worker_killed.py``).
 """
 
 from __future__ import annotations
