@@ -105,3 +105,22 @@ async def test_settings_that_would_not_start_the_server_are_one_line(cli: Cli) -
     line = one_line_failure(result)
     assert line.startswith("candour: invalid settings: ")
     assert "CANDOUR_JWT_SECRET must be set to a private random value" in line
+
+
+async def test_serve_migrates_and_runs_uvicorn_without_its_banner_or_access_log(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from candour.cli import server
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.update(kwargs))
+    # Its logging setup would point the root logger at the runner's stream, closed later.
+    monkeypatch.setattr(server, "log_progress", lambda: None)
+    result = await cli("serve", "--no-demo", "--port", "8123", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "serving on http://127.0.0.1:8123/" in result.output
+    assert started["server_header"] is False, "no 'server: uvicorn' banner"
+    assert started["access_log"] is False, "uvicorn's access log prints client addresses"
+    assert (started["port"], started["workers"]) == (8123, 2)

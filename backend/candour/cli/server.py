@@ -61,6 +61,8 @@ def serve(
         workers=workers,
         # Uvicorn's access log prints client addresses beside paths; ours does not.
         access_log=False,
+        # No "server: uvicorn" banner telling an attacker what to try.
+        server_header=False,
         log_level="info",
     )
 
