@@ -31,6 +31,8 @@ COMMANDS = [
     "polis-export",
     "run-retention",
     "export-report",
+    "backup",
+    "restore",
 ]
 
 
