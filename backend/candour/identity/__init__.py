@@ -39,14 +39,15 @@ from candour.identity.invitations import (
     resend_failed_invitations,
 )
 from candour.identity.lifecycle import (
+    ErasureIndex,
     Forgotten,
     Person,
     erase_person,
+    erasure_index,
     erasure_token,
     forget_participants_of,
     person_by_email,
     person_of_caller,
-    person_with_erasure_token,
     profile_of_caller,
 )
 from candour.identity.models import Role
@@ -69,6 +70,7 @@ __all__ = [
     "AuthorUnreachable",
     "Caller",
     "EditorCaller",
+    "ErasureIndex",
     "FacilitatorCaller",
     "Forgotten",
     "GroupCount",
@@ -88,6 +90,7 @@ __all__ = [
     "attribute_breakdowns",
     "deliver_to_author",
     "erase_person",
+    "erasure_index",
     "erasure_token",
     "forget_participants_of",
     "import_participants",
@@ -99,7 +102,6 @@ __all__ = [
     "operator_caller",
     "person_by_email",
     "person_of_caller",
-    "person_with_erasure_token",
     "profile_of_caller",
     "purge_stale_counters",
     "require_role",

@@ -95,17 +95,28 @@ def erasure_token(settings: Settings, person: Person) -> bytes:
     return _erasure_token(settings, person._account_id)
 
 
-async def person_with_erasure_token(
-    session: AsyncSession, settings: Settings, token: bytes
-) -> Person | None:
-    """The account present (say, in a restored backup) whose erasure token is ``token``,
-    locked until this transaction ends. Every account is hashed: they number thousands."""
+@dataclass(frozen=True)
+class ErasureIndex:
+    """The erasure token of every account present (say, in a restored backup), hashed once,
+    so that re-applying many ledger entries costs one pass over the accounts."""
+
+    _accounts: dict[bytes, uuid.UUID] = field(repr=False)
+
+    async def person(
+        self, session: AsyncSession, settings: Settings, token: bytes
+    ) -> Person | None:
+        """Whoever has this token now, locked until the transaction ends; None if nobody
+        does (never in this database, or gone since the index was made)."""
+        account_id = self._accounts.get(token)
+        if account_id is None:
+            return None
+        account = await session.get(Account, account_id, with_for_update=True)
+        return await _person(session, settings, account) if account else None
+
+
+async def erasure_index(session: AsyncSession, settings: Settings) -> ErasureIndex:
     account_ids = (await session.scalars(select(Account.id))).all()
-    for account_id in account_ids:
-        if hmac.compare_digest(_erasure_token(settings, account_id), token):
-            account = await session.get(Account, account_id, with_for_update=True)
-            return await _person(session, settings, account) if account else None
-    return None
+    return ErasureIndex({_erasure_token(settings, a): a for a in account_ids})
 
 
 async def erase_person(session: AsyncSession, settings: Settings, person: Person) -> None:

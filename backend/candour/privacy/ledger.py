@@ -220,10 +220,11 @@ async def _erase_again(
 
 async def _retain_again(
     session: AsyncSession, settings: Settings, conversation_id: uuid.UUID
-) -> int:
+) -> int | None:
+    """Accounts forgotten, or None when the restored data has no such conversation."""
     conversation = await session.get(Conversation, conversation_id, with_for_update=True)
     if conversation is None:  # deleted since, or newer than the backup: nobody to forget
-        return 0
+        return None
     forgotten = await identity.forget_participants_of(session, settings, conversation_id)
     if conversation.retention_done_at is None:  # the backup predates the run
         conversation.retention_done_at = datetime.now(UTC)
@@ -248,14 +249,13 @@ async def reapply(session: AsyncSession, settings: Settings, from_file: FileEntr
     file_only = [e for e in from_file.entries if e.id not in in_table]
     entries = sorted([*in_table.values(), *file_only], key=lambda e: (e.recorded_at, e.id))
     erased = withdrawn = retention_runs = retained_accounts = 0
+    index = await identity.erasure_index(session, settings)
     for entry in entries:
         if entry.kind == LedgerKind.erasure:
             assert entry.account_token is not None
-            # Looked up now, not before the loop: what an earlier retention run re-applied
+            # The person is made now, not before the loop: what an earlier retention run
             # took away (a membership, so those posts) this erasure could not reach either.
-            person = await identity.person_with_erasure_token(
-                session, settings, entry.account_token
-            )
+            person = await index.person(session, settings, entry.account_token)
             if person is None:
                 continue
             await _erase_again(session, person, settings, withdraw=bool(entry.posts_withdrawn))
@@ -263,8 +263,10 @@ async def reapply(session: AsyncSession, settings: Settings, from_file: FileEntr
             withdrawn += bool(entry.posts_withdrawn)
         else:
             assert entry.conversation_id is not None
-            retention_runs += 1
-            retained_accounts += await _retain_again(session, settings, entry.conversation_id)
+            accounts = await _retain_again(session, settings, entry.conversation_id)
+            if accounts is not None:
+                retention_runs += 1
+                retained_accounts += accounts
     if file_only:
         await session.execute(
             insert(LedgerEntry)
