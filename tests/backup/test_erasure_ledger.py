@@ -215,3 +215,43 @@ async def test_nothing_is_forgotten_unrecorded(
         "SELECT retention_done_at IS NULL FROM conversations WHERE id = $1", cid
     )
     assert not await db.fetchval("SELECT count(*) FROM erasure_ledger")
+
+
+async def test_entries_are_re_applied_in_the_order_they_happened(
+    app: FastAPI,
+    db: asyncpg.Connection,
+    settings: Settings,
+    cli: Cli,
+    empty_database: Callable[[], Awaitable[str]],
+    tmp_path: Path,
+) -> None:
+    """Retention of one of Alice's conversations, then her erasure withdrawing her posts:
+    the erasure could no longer reach her posts in the retained conversation (nothing
+    links her to them), and after a restore it must not either."""
+    first = await make_activity(app, title="Retained first")
+    second = await make_activity(app, alice=first.alice, title="Still open")
+    await complete_long_ago(app, first.conversation_id)
+    backup = await backup_file(cli, tmp_path)
+    [run] = await run_due(app.state.sessionmaker, app.state.settings)
+    assert run.accounts_deleted == 1, "Bob of the first; Alice is still in the second"
+    await _erase(app, first.alice, "withdraw")
+
+    status = "SELECT status FROM ideas WHERE id = $1"
+    kept, withdrawn = uuid.UUID(first.alice_idea), uuid.UUID(second.alice_idea)
+    assert (await db.fetchval(status, kept), await db.fetchval(status, withdrawn)) == (
+        "published",
+        "withdrawn",
+    )
+    target = await empty_database()
+    await restore_into(cli, backup, target)
+    restored = await connect(target)
+    try:
+        assert (
+            await restored.fetchval(status, kept),
+            await restored.fetchval(status, withdrawn),
+        ) == ("published", "withdrawn")
+        assert not await restored.fetchval(
+            "SELECT count(*) FROM accounts WHERE id = $1", first.alice.id
+        )
+    finally:
+        await restored.close()

@@ -101,8 +101,10 @@ def _append(path: Path, line: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     created = not path.exists()
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    data = line.encode()
     try:
-        os.write(descriptor, line.encode())
+        if os.write(descriptor, data) != len(data):  # a full disk: fail, as for any error
+            raise OSError(f"short write to {path}")
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
