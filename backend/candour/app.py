@@ -25,7 +25,7 @@ from candour.analysis.router import router as analysis_router
 from candour.contributions.router import router as contributions_router
 from candour.conversations.router import router as conversations_router
 from candour.core.database import SessionDep, create_engine, create_sessionmaker
-from candour.core.errors import install_error_handlers
+from candour.core.errors import install_error_handlers, problem_responses
 from candour.core.http import SecurityHeadersAndAccessLog
 from candour.core.openapi_document import install_openapi_document
 from candour.core.periodic import run_periodically
@@ -64,7 +64,11 @@ health_router = APIRouter(tags=["health"])
 
 
 @health_router.get(
-    "/health", operation_id="get_health", summary="Is the service up", response_model=Health
+    "/health",
+    operation_id="get_health",
+    summary="Is the service up",
+    response_model=Health,
+    responses=problem_responses(),
 )
 async def health(session: SessionDep) -> Health:
     await session.execute(text("SELECT 1"))

@@ -119,7 +119,8 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
 def problem_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` entry that documents which problems a route can answer."""
     by_status: dict[int, list[type[DomainError]]] = {}
-    documented: tuple[type[DomainError], ...] = (*errors, InvalidInput)
+    # Every route may meet bad input, and every route needs the database.
+    documented: tuple[type[DomainError], ...] = (*errors, InvalidInput, ServiceUnavailable)
     for error in documented:
         by_status.setdefault(error.status, []).append(error)
     return {
