@@ -7,6 +7,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -140,10 +141,18 @@ async def test_concurrent_runs_do_each_conversation_once(app: FastAPI, db) -> No
     assert await db.fetchval("SELECT count(*) FROM retention_runs") == 3
 
 
-async def test_two_processes_run_retention_at_once(app: FastAPI, database_url: str, db) -> None:
+async def test_two_processes_run_retention_at_once(
+    app: FastAPI, database_url: str, db, tmp_path: Path
+) -> None:
     activity = await make_activity(app)
     await complete_long_ago(app, activity.conversation_id)
-    env = {**os.environ, "DATABASE_URL": database_url, "CANDOUR_ENVIRONMENT": "test"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CANDOUR_ENVIRONMENT": "test",
+        # The erasure ledger's file goes under the data folder: the test's own, not var/.
+        "CANDOUR_DATA_DIR": str(tmp_path),
+    }
     command = [sys.executable, "-m", "candour", "run-retention"]
     processes = [
         await asyncio.create_subprocess_exec(
