@@ -378,17 +378,21 @@ class MemorySample:
     workers: dict[int, float]  # MiB resident, by pid
     postgres: float | None  # MiB resident, postmaster and backends (shared memory in each)
     postgres_private: float | None  # MiB of their anonymous (private) memory
+    postgres_processes: int
+    requests: int  # answered so far
 
 
-def memory_sample(master: int, started: float) -> MemorySample:
+def memory_sample(master: int, started: float, requests: int) -> MemorySample:
     workers = {pid: status_kib(pid).get("VmRSS", 0) / 1024 for pid in uvicorn_workers(master)}
     postgres = private = None
+    every = []
     postmaster = postmaster_pid()
     if postmaster is not None:
         every = [status_kib(pid) for pid in [postmaster, *children_of(postmaster)]]
         postgres = sum(s.get("VmRSS", 0) for s in every) / 1024
         private = sum(s.get("RssAnon", 0) for s in every) / 1024
-    return MemorySample((time.perf_counter() - started) / 60, workers, postgres, private)
+    minute = (time.perf_counter() - started) / 60
+    return MemorySample(minute, workers, postgres, private, len(every), requests)
 
 
 def slope_per_minute(points: list[tuple[float, float]]) -> float:
@@ -458,7 +462,7 @@ async def sample_memory(
     """Sample until ``stop``; print a progress line about once a minute."""
     printed, last_requests = 0.0, 0
     while True:
-        sample = memory_sample(master, started)
+        sample = memory_sample(master, started, result.requests)
         samples.append(sample)
         if sample.minute - printed >= 1 or stop.is_set():
             requests = result.requests
