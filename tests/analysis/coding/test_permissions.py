@@ -40,6 +40,7 @@ def test_every_operation_is_covered() -> None:
         "confirm_coding",
         "reject_coding",
         "coder_agreement",
+        "list_analysts",
         "suggest_themes",
         "list_theme_suggestions",
         "accept_theme_suggestion",
