@@ -57,3 +57,37 @@ def bench_settings(url: str) -> Settings:
     that pseudonyms computed here are the ones the server computes. Like the server, this
     reads ``CANDOUR_*`` variables and ``.env``: run both from the project root."""
     return Settings(environment=Environment.test, database_url=url)
+
+
+# The ideas and comments whose maintained counters disagree with the rows they count (each
+# row with both figures): after generating a database, and after a soak, there must be none.
+IDEA_COUNTERS_WRONG = """
+    SELECT idea.id, idea.like_count, idea.dislike_count, idea.comment_count,
+           coalesce(votes.likes, 0) AS likes, coalesce(votes.dislikes, 0) AS dislikes,
+           coalesce(comments.published, 0) AS published
+    FROM ideas AS idea
+    LEFT JOIN (
+        SELECT idea_id, count(*) FILTER (WHERE value = 1) AS likes,
+               count(*) FILTER (WHERE value = -1) AS dislikes
+        FROM idea_votes GROUP BY idea_id
+    ) AS votes ON votes.idea_id = idea.id
+    LEFT JOIN (
+        SELECT idea_id, count(*) AS published
+        FROM comments WHERE status = 'published' GROUP BY idea_id
+    ) AS comments ON comments.idea_id = idea.id
+    WHERE idea.like_count <> coalesce(votes.likes, 0)
+       OR idea.dislike_count <> coalesce(votes.dislikes, 0)
+       OR idea.comment_count <> coalesce(comments.published, 0)
+"""
+COMMENT_COUNTERS_WRONG = """
+    SELECT comment.id, comment.like_count, comment.dislike_count,
+           coalesce(votes.likes, 0) AS likes, coalesce(votes.dislikes, 0) AS dislikes
+    FROM comments AS comment
+    LEFT JOIN (
+        SELECT comment_id, count(*) FILTER (WHERE value = 1) AS likes,
+               count(*) FILTER (WHERE value = -1) AS dislikes
+        FROM comment_votes GROUP BY comment_id
+    ) AS votes ON votes.comment_id = comment.id
+    WHERE comment.like_count <> coalesce(votes.likes, 0)
+       OR comment.dislike_count <> coalesce(votes.dislikes, 0)
+"""

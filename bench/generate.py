@@ -39,8 +39,10 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from common import (
+    COMMENT_COUNTERS_WRONG,
     DEFAULT_DATABASE,
     EMAIL_FORMAT,
+    IDEA_COUNTERS_WRONG,
     PASSWORD,
     SMALL_DATABASE,
     asyncpg_dsn,
@@ -742,34 +744,9 @@ async def _counters(connection: asyncpg.Connection, sizes: Sizes) -> None:
 
 
 async def _check_counters(connection: asyncpg.Connection) -> None:
-    wrong = await connection.fetchval(
-        """
-        SELECT count(*) FROM ideas AS idea
-        LEFT JOIN (
-            SELECT idea_id, count(*) FILTER (WHERE value = 1) AS likes,
-                   count(*) FILTER (WHERE value = -1) AS dislikes
-            FROM idea_votes GROUP BY idea_id
-        ) AS votes ON votes.idea_id = idea.id
-        LEFT JOIN (
-            SELECT idea_id, count(*) AS published
-            FROM comments WHERE status = 'published' GROUP BY idea_id
-        ) AS comments ON comments.idea_id = idea.id
-        WHERE idea.like_count <> coalesce(votes.likes, 0)
-           OR idea.dislike_count <> coalesce(votes.dislikes, 0)
-           OR idea.comment_count <> coalesce(comments.published, 0)
-        """
-    )
+    wrong = await connection.fetchval(f"SELECT count(*) FROM ({IDEA_COUNTERS_WRONG}) AS w")
     wrong_comments = await connection.fetchval(
-        """
-        SELECT count(*) FROM comments AS comment
-        LEFT JOIN (
-            SELECT comment_id, count(*) FILTER (WHERE value = 1) AS likes,
-                   count(*) FILTER (WHERE value = -1) AS dislikes
-            FROM comment_votes GROUP BY comment_id
-        ) AS votes ON votes.comment_id = comment.id
-        WHERE comment.like_count <> coalesce(votes.likes, 0)
-           OR comment.dislike_count <> coalesce(votes.dislikes, 0)
-        """
+        f"SELECT count(*) FROM ({COMMENT_COUNTERS_WRONG}) AS w"
     )
     if wrong or wrong_comments:
         raise SystemExit(f"counters wrong on {wrong} ideas and {wrong_comments} comments")

@@ -59,7 +59,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from common import asyncpg_dsn, url_for
+from common import COMMENT_COUNTERS_WRONG, IDEA_COUNTERS_WRONG, asyncpg_dsn, url_for
 from generate import TOPICS
 from load import (
     HOST,
@@ -483,42 +483,11 @@ async def sample_memory(
 
 # --- checks afterwards -------------------------------------------------------------------
 
-IDEA_COUNTS = """
-    SELECT idea.id, idea.like_count, idea.dislike_count, idea.comment_count,
-           coalesce(votes.likes, 0) AS likes, coalesce(votes.dislikes, 0) AS dislikes,
-           coalesce(comments.published, 0) AS published
-    FROM ideas AS idea
-    LEFT JOIN (
-        SELECT idea_id, count(*) FILTER (WHERE value = 1) AS likes,
-               count(*) FILTER (WHERE value = -1) AS dislikes
-        FROM idea_votes GROUP BY idea_id
-    ) AS votes ON votes.idea_id = idea.id
-    LEFT JOIN (
-        SELECT idea_id, count(*) AS published
-        FROM comments WHERE status = 'published' GROUP BY idea_id
-    ) AS comments ON comments.idea_id = idea.id
-    WHERE idea.like_count <> coalesce(votes.likes, 0)
-       OR idea.dislike_count <> coalesce(votes.dislikes, 0)
-       OR idea.comment_count <> coalesce(comments.published, 0)
-"""
-COMMENT_COUNTS = """
-    SELECT comment.id, comment.like_count, comment.dislike_count,
-           coalesce(votes.likes, 0) AS likes, coalesce(votes.dislikes, 0) AS dislikes
-    FROM comments AS comment
-    LEFT JOIN (
-        SELECT comment_id, count(*) FILTER (WHERE value = 1) AS likes,
-               count(*) FILTER (WHERE value = -1) AS dislikes
-        FROM comment_votes GROUP BY comment_id
-    ) AS votes ON votes.comment_id = comment.id
-    WHERE comment.like_count <> coalesce(votes.likes, 0)
-       OR comment.dislike_count <> coalesce(votes.dislikes, 0)
-"""
-
 
 async def check_counts(connection: asyncpg.Connection) -> dict[str, Any]:
     """Every maintained counter against the rows it counts."""
-    ideas = await connection.fetch(IDEA_COUNTS)
-    comments = await connection.fetch(COMMENT_COUNTS)
+    ideas = await connection.fetch(IDEA_COUNTERS_WRONG)
+    comments = await connection.fetch(COMMENT_COUNTERS_WRONG)
     totals = await connection.fetchrow(
         "SELECT (SELECT count(*) FROM ideas) AS ideas, (SELECT count(*) FROM comments) "
         "AS comments, (SELECT count(*) FROM idea_votes) AS idea_votes, "
