@@ -35,7 +35,8 @@ async def participation(
     session: AsyncSession, caller: Caller, conversation_id: uuid.UUID
 ) -> Participation:
     conversation = await get_conversation(session, caller, conversation_id)
-    await tallies.tally(session, conversation)
+    # Today's tally is also what each section holds now.
+    held_now = await tallies.tally(session, conversation)
     zone = conversation.time_zone
     days = _calendar(conversation, datetime.now(UTC))
     sections = (
@@ -47,8 +48,6 @@ async def participation(
     ).all()
     written = await _posts_and_posters(session, conversation_id, zone)
     votes_by_day = await _votes_by_day(session, conversation_id)
-    held = await session.execute(tallies.votes_held_by_section(conversation_id))
-    held_now: dict[uuid.UUID, int] = {section: int(votes) for section, votes in held}
     visits = await identity.visits_per_day(session, conversation_id)
 
     def counts(key: _Key) -> tuple[int, int]:

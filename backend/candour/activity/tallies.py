@@ -40,8 +40,9 @@ def votes_held_by_section(conversation_id: uuid.UUID) -> Select[uuid.UUID, int]:
     )
 
 
-async def tally(session: AsyncSession, conversation: Conversation) -> None:
-    """Write today's tally of every section of one conversation."""
+async def tally(session: AsyncSession, conversation: Conversation) -> dict[uuid.UUID, int]:
+    """Write today's tally of every section of one conversation; return the votes each
+    section holds now."""
     today = func.date(func.timezone(conversation.time_zone, func.now()))
     counts = votes_held_by_section(conversation.id).subquery()
     rows = select(
@@ -54,12 +55,13 @@ async def tally(session: AsyncSession, conversation: Conversation) -> None:
     upsert = insert(SectionVoteTally).from_select(
         ["section_id", "day", "conversation_id", "votes", "counted_at"], rows
     )
-    await session.execute(
+    written = await session.execute(
         upsert.on_conflict_do_update(
             index_elements=[SectionVoteTally.section_id, SectionVoteTally.day],
             set_={"votes": upsert.excluded.votes, "counted_at": upsert.excluded.counted_at},
-        )
+        ).returning(SectionVoteTally.section_id, SectionVoteTally.votes)
     )
+    return {section_id: votes for section_id, votes in written}
 
 
 async def tally_live_conversations(session: AsyncSession) -> int:
