@@ -20,7 +20,7 @@ from candour.conversations.models import Conversation, Section
 TALLY_AFTER_CLOSE = timedelta(days=1)
 
 
-def votes_held_by_section(conversation_id: uuid.UUID) -> Select[uuid.UUID, int]:
+def _votes_held_by_section(conversation_id: uuid.UUID) -> Select[uuid.UUID, int]:
     """(section_id, votes): likes and dislikes held now on each section's ideas and comments,
     from the counters the vote path maintains (passes, 0, are no like or dislike)."""
     held = union_all(
@@ -44,7 +44,7 @@ async def tally(session: AsyncSession, conversation: Conversation) -> dict[uuid.
     """Write today's tally of every section of one conversation; return the votes each
     section holds now."""
     today = func.date(func.timezone(conversation.time_zone, func.now()))
-    counts = votes_held_by_section(conversation.id).subquery()
+    counts = _votes_held_by_section(conversation.id).subquery()
     rows = select(
         counts.c.section_id,
         today,

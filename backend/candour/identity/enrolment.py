@@ -18,14 +18,20 @@ from candour.core.settings import Settings
 from candour.identity.models import AuthorLink, Membership
 from candour.identity.pseudonyms import pseudonym_for, seal_account_id
 
-_conversations = table(
-    "conversations", column("id"), column("closes_at"), column("allowed_email_domains")
+# The conversations domain's table, read-only, as identity needs it (the domains above may
+# import identity, not the other way round).
+CONVERSATIONS = table(
+    "conversations",
+    column("id"),
+    column("closes_at"),
+    column("time_zone"),
+    column("allowed_email_domains"),
 )
 
 
 async def require_conversation(session: AsyncSession, conversation_id: uuid.UUID) -> None:
     found = await session.scalar(
-        select(_conversations.c.id).where(_conversations.c.id == conversation_id)
+        select(CONVERSATIONS.c.id).where(CONVERSATIONS.c.id == conversation_id)
     )
     if found is None:
         raise NotFound(f"No conversation {conversation_id}.")
@@ -78,7 +84,7 @@ async def enrol_in_open_conversations(
     """Make a newcomer a member of every conversation that has not closed yet."""
     open_conversations = (
         await session.scalars(
-            select(_conversations.c.id).where(_conversations.c.closes_at > func.now())
+            select(CONVERSATIONS.c.id).where(CONVERSATIONS.c.closes_at > func.now())
         )
     ).all()
     for conversation_id in open_conversations:
@@ -89,11 +95,11 @@ async def conversations_allowing(session: AsyncSession, domain: str) -> list[uui
     """The conversations, not yet closed, whose admins let people under ``domain`` join by
     asking for a sign-in link themselves."""
     rows = await session.scalars(
-        select(_conversations.c.id)
+        select(CONVERSATIONS.c.id)
         .where(
-            _conversations.c.closes_at > func.now(),
-            func.array_position(_conversations.c.allowed_email_domains, domain).is_not(None),
+            CONVERSATIONS.c.closes_at > func.now(),
+            func.array_position(CONVERSATIONS.c.allowed_email_domains, domain).is_not(None),
         )
-        .order_by(_conversations.c.id)
+        .order_by(CONVERSATIONS.c.id)
     )
     return list(rows.all())

@@ -8,13 +8,12 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import column, func, literal, select, table
+from sqlalchemy import func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from candour.identity.enrolment import CONVERSATIONS
 from candour.identity.models import Account, DailyVisits, Membership, Role
-
-_conversations = table("conversations", column("id"), column("time_zone"))
 
 
 async def count_visit(session: AsyncSession, account: Account) -> None:
@@ -25,10 +24,10 @@ async def count_visit(session: AsyncSession, account: Account) -> None:
     todays = (
         select(
             Membership.conversation_id,
-            func.date(func.timezone(_conversations.c.time_zone, func.now())).label("day"),
+            func.date(func.timezone(CONVERSATIONS.c.time_zone, func.now())).label("day"),
             literal(1).label("visits"),
         )
-        .join(_conversations, _conversations.c.id == Membership.conversation_id)
+        .join(CONVERSATIONS, CONVERSATIONS.c.id == Membership.conversation_id)
         .where(Membership.account_id == account.id)
     )
     upsert = insert(DailyVisits).from_select(["conversation_id", "day", "visits"], todays)
