@@ -40,8 +40,13 @@ def _mail_key(token_hash: bytes, purpose: str, conversation_id: uuid.UUID | None
     return f"sign-in-link:{token_hash.hex()}"
 
 
+def set_password_url(settings: Settings, token: str) -> str:
+    """Where a one-time link leads: the SPA's set-password page."""
+    return f"{settings.public_url.rstrip('/')}/#/set-password?token={token}"
+
+
 def _link_email(settings: Settings, token: str, purpose: str, hours: float) -> tuple[str, str]:
-    link = f"{settings.public_url.rstrip('/')}/#/set-password?token={token}"
+    link = set_password_url(settings, token)
     if purpose == INVITATION:
         subject = "You are invited to take part in a Candour conversation"
         opening = (

@@ -22,6 +22,7 @@ from candour.core.security import hash_link_token, new_link_token
 from candour.core.settings import Settings
 from candour.identity.accounts import assign_role
 from candour.identity.dependencies import Actor, Caller
+from candour.identity.links import set_password_url
 from candour.identity.models import Account, Role, SignInToken
 
 # No account has this id (accounts get random ones); audit entries carry it as the actor.
@@ -108,6 +109,5 @@ async def admin_sign_in_link(
             expires_at=expires_at,
         )
     )
-    # The address the emailed links use (links.py): the SPA's set-password page.
-    link = f"{settings.public_url.rstrip('/')}/#/set-password?token={token}"
+    link = set_password_url(settings, token)
     return AdminAccess(email=address, outcome=outcome, link=link, expires_at=expires_at)
