@@ -27,27 +27,26 @@ async def list_analysts(
 ) -> AnalystList:
     await conversations.get_conversation(session, caller, conversation_id)
     me = (await caller.actor(session)).id
-    in_conversation = conversation_id
     confirmed = func.count().filter(Coding.status == CodingStatus.confirmed)
     codings = dict(
         (
             await session.execute(
                 select(Coding.analyst_id, confirmed)
-                .where(Coding.conversation_id == in_conversation)
+                .where(Coding.conversation_id == conversation_id)
                 .group_by(Coding.analyst_id)
             )
         ).all()
     )
     others = union_all(
         select(Coding.reviewed_by.label("id")).where(
-            Coding.conversation_id == in_conversation, Coding.reviewed_by.is_not(None)
+            Coding.conversation_id == conversation_id, Coding.reviewed_by.is_not(None)
         ),
-        select(FrameVersion.actor_id).where(FrameVersion.conversation_id == in_conversation),
+        select(FrameVersion.actor_id).where(FrameVersion.conversation_id == conversation_id),
         select(ThemeSuggestionRun.requested_by).where(
-            ThemeSuggestionRun.conversation_id == in_conversation
+            ThemeSuggestionRun.conversation_id == conversation_id
         ),
         select(ThemeSuggestion.decided_by).where(
-            ThemeSuggestion.conversation_id == in_conversation,
+            ThemeSuggestion.conversation_id == conversation_id,
             ThemeSuggestion.decided_by.is_not(None),
         ),
         select(literal(me)),
