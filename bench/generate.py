@@ -54,6 +54,7 @@ from common import (
 from candour import migrate
 from candour.core.security import hash_password
 from candour.core.settings import Settings
+from candour.core.time import coarsen
 from candour.identity.pseudonyms import pseudonym_for, seal_account_id
 
 
@@ -546,7 +547,7 @@ async def _ideas(
                 title,
                 body,
                 status,
-                created_at,
+                coarsen(created_at, 3600),  # as the app stores it: the hour only
             )
         )
         ideas.append((idea_id, created_at, status))
@@ -656,7 +657,7 @@ def _comment_record(
         "paper" if paper else "online",
         text.comment(),
         "withdrawn" if rng.random() < 0.01 else "published",
-        created_at,
+        coarsen(created_at, 3600),  # as the app stores it: the hour only
     )
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import io
 import zipfile
+from datetime import UTC
 
+import asyncpg
 import httpx
 from fastapi import FastAPI
 
@@ -74,6 +76,10 @@ async def _seed(app: FastAPI) -> tuple[dict[str, str], list[Person], list[bytes]
             await browser.put(
                 f"{base}/ideas/{ids['idea_id']}/vote", json={"vote": "like"}, headers=headers
             )
+            edited = await browser.patch(
+                f"{base}/ideas/{ids['idea_id']}", json={"body": "More at night"}, headers=headers
+            )
+            assert edited.status_code == 200, edited.text
     await _moderate(app, cid, ids, authors[0])
     pseudonyms = [pseudonym_for(app.state.settings, cid, a.id) for a in authors]
     return ids, authors, pseudonyms
@@ -155,6 +161,31 @@ def _text_of(response: httpx.Response) -> str:
     return response.text
 
 
+# The moments a participant acted that the database keeps exact (an edit, a relay reply, a
+# message read); what it keeps floored to the hour (a post, a report) is no needle.
+_ACT_TIMES = """
+    SELECT t FROM (
+        SELECT created_at AS t FROM ideas UNION ALL SELECT edited_at FROM ideas
+        UNION ALL SELECT created_at FROM comments UNION ALL SELECT edited_at FROM comments
+        UNION ALL SELECT created_at FROM moderation_items
+        UNION ALL SELECT created_at FROM messages WHERE direction = 'from_author'
+        UNION ALL SELECT read_at FROM messages
+    ) AS acts
+    WHERE t IS NOT NULL AND t <> date_trunc('hour', t)
+"""
+
+
+async def _time_needles(db: asyncpg.Connection) -> list[str]:
+    """Each exact time as an answer could carry it: ISO 8601 (JSON), with a space (CSV),
+    Unix seconds and milliseconds (the Pol.is export)."""
+    needles = []
+    for (moment,) in await db.fetch(_ACT_TIMES):
+        utc = moment.astimezone(UTC).replace(tzinfo=None)
+        iso = utc.isoformat(timespec="microseconds")
+        needles += [iso, iso.replace("T", " "), str(int(moment.timestamp() * 1000))]
+    return needles
+
+
 def _fill(path: str, ids: dict[str, str]) -> str:
     for name, value in ids.items():
         path = path.replace("{" + name + "}", value)
@@ -162,8 +193,13 @@ def _fill(path: str, ids: dict[str, str]) -> str:
     return path
 
 
-async def test_no_get_operation_reveals_who_wrote_or_voted(app: FastAPI) -> None:
+async def test_no_get_operation_reveals_who_wrote_or_voted(
+    app: FastAPI, db: asyncpg.Connection
+) -> None:
+    """Nor when a participant acted: a time could be matched against sign-in records."""
     ids, authors, pseudonyms = await _seed(app)
+    times = await _time_needles(db)
+    assert len(times) >= 4 * 3, "three edits and a relay reply (three forms of each), at least"
     document = app.openapi()
     get_operations = [
         (path, op)
@@ -179,9 +215,11 @@ async def test_no_get_operation_reveals_who_wrote_or_voted(app: FastAPI) -> None
     walked = 0
     for caller in callers:
         others = [a for a in authors if a.id != caller.id]
-        needles = [n for a in others for n in _person_needles(a)] + [
-            e for p in pseudonyms for e in _encodings(p)
-        ]
+        needles = (
+            [n for a in others for n in _person_needles(a)]
+            + [e for p in pseudonyms for e in _encodings(p)]
+            + times
+        )
         async with new_client(app) as browser:
             headers = await sign_in(browser, caller)
             for path, operation in get_operations:
@@ -237,4 +275,4 @@ async def test_the_walk_reads_inside_the_pol_is_export(app: FastAPI) -> None:
         )
     assert export.status_code == 200
     assert "Night shift idea" not in export.text  # compressed: unreadable as it comes
-    assert "More staff at night" in _text_of(export)
+    assert "More at night" in _text_of(export)

@@ -89,3 +89,84 @@ def test_upgrade_downgrade_upgrade_and_nothing_pending(empty_database_url: str) 
     assert _pending_changes(empty_database_url) == [], (
         "models and migrations disagree: run alembic revision --autogenerate"
     )
+
+
+def test_posts_and_queue_items_keep_only_the_hour_they_were_made(
+    empty_database_url: str,
+) -> None:
+    """Migration 5e1c0d1f2a06 floors the exact times already stored, and a writer that
+    passes no time gets the hour from the columns' default."""
+    migrate.upgrade(empty_database_url)
+    migrate.downgrade(empty_database_url, "5e1c0d1f2a05")
+    exact = "2026-11-20 10:47:31.123456+00"
+    ids = {name: uuid.uuid4() for name in ("conversation", "section", "idea", "comment", "item")}
+
+    async def seed() -> None:
+        connection = await asyncpg.connect(_dsn(empty_database_url))
+        try:
+            await connection.execute(
+                "INSERT INTO conversations (id, title, introduction, opens_at, closes_at,"
+                " time_zone) VALUES ($1, 'Migrating', '', now(), now() + interval '21 days',"
+                " 'Europe/London')",
+                ids["conversation"],
+            )
+            await connection.execute(
+                "INSERT INTO sections (id, conversation_id, title, description, position)"
+                " VALUES ($1, $2, 'One', '', 1)",
+                ids["section"],
+                ids["conversation"],
+            )
+            await connection.execute(
+                "INSERT INTO ideas (id, conversation_id, section_id, source, title, body,"
+                f" status, created_at) VALUES ($1, $2, $3, 'paper', 'An idea', 'Body',"
+                f" 'published', '{exact}')",
+                ids["idea"],
+                ids["conversation"],
+                ids["section"],
+            )
+            await connection.execute(
+                "INSERT INTO comments (id, conversation_id, idea_id, source, body, status,"
+                f" created_at) VALUES ($1, $2, $3, 'paper', 'A comment', 'published', '{exact}')",
+                ids["comment"],
+                ids["conversation"],
+                ids["idea"],
+            )
+            await connection.execute(
+                "INSERT INTO moderation_items (id, conversation_id, target_kind, target_id,"
+                " priority, reasons, state, created_at) VALUES ($1, $2, 'idea', $3, 1, '[]',"
+                f" 'open', '{exact}')",
+                ids["item"],
+                ids["conversation"],
+                ids["idea"],
+            )
+        finally:
+            await connection.close()
+
+    async def times() -> list[tuple[object, object]]:
+        connection = await asyncpg.connect(_dsn(empty_database_url))
+        try:
+            stored = [
+                await connection.fetchval(f"SELECT created_at FROM {table} WHERE id = $1", row_id)
+                for table, row_id in (
+                    ("ideas", ids["idea"]),
+                    ("comments", ids["comment"]),
+                    ("moderation_items", ids["item"]),
+                )
+            ]
+            defaults = [
+                await connection.fetchval(
+                    "SELECT column_default FROM information_schema.columns"
+                    " WHERE table_name = $1 AND column_name = 'created_at'",
+                    table,
+                )
+                for table in ("ideas", "comments", "moderation_items")
+            ]
+            return list(zip(stored, defaults, strict=True))
+        finally:
+            await connection.close()
+
+    asyncio.run(seed())
+    migrate.upgrade(empty_database_url)
+    for stored, default in asyncio.run(times()):
+        assert str(stored) == "2026-11-20 10:00:00+00:00"
+        assert "date_bin('01:00:00'::interval, now()" in str(default)

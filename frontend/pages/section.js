@@ -197,8 +197,11 @@ export default {
       try {
         const page = await api.listIdeas(conversation.id, { sectionId, sort, cursor });
         if (mine !== ticket) return;
-        const added = cards(page.items);
-        shown = shown.concat(page.items);
+        // The author's own new idea may have been put first already; it is not shown twice.
+        const seen = new Set(shown.map((idea) => idea.id));
+        const items = page.items.filter((idea) => !seen.has(idea.id));
+        const added = cards(items);
+        shown = shown.concat(items);
         cursor = page.next_cursor;
         list.append(...added);
         refresh({ announce: true });
@@ -299,8 +302,14 @@ export default {
           showNews();
           sorter.select.value = "newest";
           await reload("newest", { announce: false });
+          // The list puts this hour's ideas in no particular order (so that an idea's place
+          // cannot show who posted it last); the author's own goes first, for them only.
+          shown = [idea, ...shown.filter((other) => other.id !== idea.id)];
+          replaceChildren(list, cards(shown));
+          refresh({ announce: false });
           const notice = successNotice(
-            "Your idea has been posted. It is at the top of the newest ideas. ",
+            "Your idea has been posted. It is first in your list; others see it among " +
+              "this hour's ideas, in no particular order. ",
             h("a", { href: href(ideaPath(conversation.id, idea.id)) }, "View your idea"),
           );
           replaceChildren(noticeSlot, notice);

@@ -305,6 +305,17 @@ class Seeder:
         )
         return result
 
+    async def backdate(self, table: str, row_id: str, hours: int) -> None:
+        """Move a post ``hours`` back in time. Within one hour, lists show posts in no
+        particular order; a test that needs an order spreads its posts over hours."""
+        assert table in ("ideas", "comments")
+        await self.db.execute(
+            f"UPDATE {table} SET created_at = created_at - make_interval(hours => $1)"
+            " WHERE id = $2",
+            hours,
+            uuid.UUID(row_id),
+        )
+
     async def comment(
         self,
         token: str,

@@ -97,7 +97,7 @@ async def test_participant_posts_comments_votes_edits_and_withdraws(
     await expect(heading).to_have_text("Rotas, breaks and handovers")
     await expect(heading).to_be_focused()
 
-    # Post an idea: it is at the top of the newest ideas, and marked as the reader's own.
+    # Post an idea: it is first in the author's own list, and marked as the reader's own.
     await page.get_by_text("Post an idea", exact=True).click()
     title = page.get_by_label("Title", exact=True)
     await title.fill("Self-rostering for ward staff")
@@ -239,6 +239,8 @@ async def test_sorting_and_showing_more_ideas(page: Page, seed: Seeder) -> None:
         await seed.idea(w.other, w.cid, w.section["id"], f"Idea {n:02}", f"Body of idea {n}.")
         for n in range(1, 24)
     ]
+    for n, idea in enumerate(ideas, start=1):
+        await seed.backdate("ideas", idea["id"], hours=24 - n)  # Idea 23: this hour
     voters = [await seed.voter(w.cid) for _ in range(4)]
     for voter in voters:
         await seed.vote(voter, w.cid, ideas[4]["id"], "like")  # Idea 05: most liked

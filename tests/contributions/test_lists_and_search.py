@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
+import asyncpg
 import pytest
 
 from tests.contributions.conftest import Scene
@@ -29,11 +31,18 @@ async def _vote(scene: Scene, idea_id: str, vote: str, who: str = "bob") -> None
     assert response.status_code == 200
 
 
-async def test_sorts(scene: Scene) -> None:
+async def test_sorts(scene: Scene, db: asyncpg.Connection) -> None:
     quiet = await scene.post_idea(title="Quiet idea")
     liked = await scene.post_idea(title="Liked idea")
     divided = await scene.post_idea(title="Divided idea")
     discussed = await scene.post_idea(title="Discussed idea")
+    # Posted in four different hours (within one hour, "newest" shows no order: below).
+    for hours_ago, idea in ((3, quiet), (2, liked), (1, divided)):
+        await db.execute(
+            "UPDATE ideas SET created_at = created_at - make_interval(hours => $1) WHERE id = $2",
+            hours_ago,
+            uuid.UUID(idea["id"]),
+        )
     await _vote(scene, liked["id"], "like")
     await _vote(scene, liked["id"], "like", who="alice")
     await _vote(scene, divided["id"], "like")
@@ -59,6 +68,22 @@ async def test_sorts(scene: Scene) -> None:
     assert titles(await _ideas(scene, sort="most_divided"))[0] == "Divided idea"
     assert (await _ideas(scene, sort="most_discussed"))["items"][0]["comment_count"] == 2
     assert quiet["id"] in [i["id"] for i in (await _ideas(scene))["items"]]
+
+
+async def test_newest_shows_no_order_within_the_hour(scene: Scene, db: asyncpg.Connection) -> None:
+    """Which of an hour's ideas came last is not shown: each is stored with the hour it was
+    posted in, and within the hour "newest" goes by the random id, not by time. (An order
+    by time would let a colleague who saw someone post match the idea to them.)"""
+    posted = [(await scene.post_idea(title=f"Idea number {n}"))["id"] for n in range(8)]
+    stored = await db.fetch("SELECT id, created_at FROM ideas")
+    assert all(
+        (r["created_at"].minute, r["created_at"].second, r["created_at"].microsecond) == (0, 0, 0)
+        for r in stored
+    ), "no exact time is stored"
+    hour_of = {str(r["id"]): r["created_at"] for r in stored}
+    listed = [i["id"] for i in (await _ideas(scene, sort="newest"))["items"]]
+    assert listed == sorted(posted, key=lambda i: (hour_of[i], uuid.UUID(i)), reverse=True)
+    assert listed != posted[::-1], "not by time (this fails by chance once in 40,320 runs)"
 
 
 @pytest.mark.parametrize("sort", ["newest", "most_liked", "most_discussed", "most_divided"])

@@ -74,10 +74,13 @@ class Mailbox:
 
 async def section_digest(session: AsyncSession, conversation_id: uuid.UUID) -> Digest:
     """Per section, the figures whose change a reader would see: listed ideas, their votes
-    and comment counts, edits, and the same for comments."""
+    and comment counts, edits, and the same for comments. Posts' times are floored to the
+    hour, so the count of all rows is what tells a new post from a withdrawn one in the
+    same poll."""
     ideas = await session.execute(
         select(
             Idea.section_id,
+            func.count(),
             func.count().filter(LISTED),
             func.sum(Idea.like_count),
             func.sum(Idea.dislike_count),
@@ -92,6 +95,7 @@ async def section_digest(session: AsyncSession, conversation_id: uuid.UUID) -> D
     comments = await session.execute(
         select(
             Idea.section_id,
+            func.count(),
             func.count().filter(Comment.moderation == "visible", Comment.status == "published"),
             func.sum(Comment.like_count),
             func.sum(Comment.dislike_count),

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from candour.core.database import Base, created_at_column, random_id_column
+from candour.core.database import Base, acted_at_column, random_id_column
 from candour.queue.models import TargetKind
 
 
@@ -138,7 +138,7 @@ class Idea(Base):
         ForeignKey("ideas.id", ondelete="SET NULL")
     )
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = created_at_column()
+    created_at: Mapped[datetime] = acted_at_column()
     edited_at: Mapped[datetime | None]
     # Maintained in the same transaction as each vote and comment, so lists sort by an index.
     like_count: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -191,7 +191,7 @@ class Comment(Base):
     moderation_reason: Mapped[str | None] = mapped_column(String(20))
     amended: Mapped[bool] = mapped_column(default=False, server_default="false")
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = created_at_column()
+    created_at: Mapped[datetime] = acted_at_column()
     edited_at: Mapped[datetime | None]
     like_count: Mapped[int] = mapped_column(default=0, server_default="0")
     dislike_count: Mapped[int] = mapped_column(default=0, server_default="0")

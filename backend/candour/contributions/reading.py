@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from candour.contributions import queries
 from candour.contributions.context import Context, context_for
@@ -117,34 +118,57 @@ async def get_idea(session: Executor, ctx: Context, idea_id: uuid.UUID) -> bytes
     return as_json(idea_fields(ctx, row, row["my_vote"], row["is_mine"]))
 
 
+# A thread's order: each comment, then the replies to it. Top-level comments, and the
+# replies to one comment, go by the hour they were written in, then by their random id: an
+# order by exact time would show which of a busy hour's comments came last, and so could
+# be matched against sign-in records, like an exact timestamp.
+_parent = aliased(Comment)
+_THREAD_ORDER = (
+    func.coalesce(_parent.created_at, Comment.created_at),
+    func.coalesce(_parent.id, Comment.id),
+    Comment.parent_id.is_not(None),
+    Comment.created_at,
+    Comment.id,
+)
+
+
 async def list_comments(
     session: AsyncSession, ctx: Context, idea_id: uuid.UUID, *, cursor: str | None, limit: int
 ) -> CommentPage:
-    """All comments of an idea in the order they were written; replies carry ``parent_id``.
+    """All comments of an idea, each followed by its replies (which carry ``parent_id``).
     Withdrawn comments stay as empty placeholders so the replies under them keep their place."""
     await find_idea(session, ctx, idea_id)
-    scope = f"comments:{idea_id}"
-    query = select(Comment).where(Comment.idea_id == idea_id)
+    scope = f"thread:{idea_id}"
+    query = (
+        select(Comment, *_THREAD_ORDER)
+        .outerjoin(_parent, _parent.id == Comment.parent_id)
+        .where(Comment.idea_id == idea_id)
+    )
     if cursor is not None:
-        value, last_id = decode_cursor(ctx.secret, scope, cursor)
+        thread_at, thread_id, is_reply, created_at, last_id = decode_cursor(
+            ctx.secret, scope, cursor
+        )
         query = query.where(
-            tuple_(Comment.created_at, Comment.id)
+            tuple_(*_THREAD_ORDER)
             > tuple_(
-                literal(datetime.fromisoformat(value), Comment.created_at.type),
+                literal(datetime.fromisoformat(thread_at), Comment.created_at.type),
+                literal(uuid.UUID(thread_id)),
+                literal(bool(is_reply)),
+                literal(datetime.fromisoformat(created_at), Comment.created_at.type),
                 literal(uuid.UUID(last_id)),
             )
         )
-    comments = list(
-        (
-            await session.scalars(query.order_by(Comment.created_at, Comment.id).limit(limit + 1))
-        ).all()
-    )
+    rows = (await session.execute(query.order_by(*_THREAD_ORDER).limit(limit + 1))).all()
     next_cursor = None
-    if len(comments) > limit:
-        comments = comments[:limit]
+    if len(rows) > limit:
+        rows = rows[:limit]
+        thread_at, thread_id, is_reply, created_at, last_id = rows[-1][1:]
         next_cursor = encode_cursor(
-            ctx.secret, scope, [comments[-1].created_at.isoformat(), str(comments[-1].id)]
+            ctx.secret,
+            scope,
+            [thread_at.isoformat(), str(thread_id), is_reply, created_at.isoformat(), str(last_id)],
         )
+    comments = [row[0] for row in rows]
     return CommentPage(items=await comments_out(session, ctx, comments), next_cursor=next_cursor)
 
 

@@ -132,7 +132,10 @@ async def list_ideas(
     limit: Limit = 20,
 ) -> Response:
     """Published ideas of the conversation, or of one section. Keyset-paginated: follow
-    `next_cursor`. "Most divided" ranks ideas by the size of the smaller side."""
+    `next_cursor`. "Most divided" ranks ideas by the size of the smaller side. "Newest"
+    goes by the hour an idea was posted in, and within the hour in no particular order
+    (by its random id), so an idea's place cannot tell who posted last; ties in the other
+    sorts are broken the same way."""
     async with _direct(request, caller, conversation_id) as (ctx, connection):
         page = await reading.list_ideas(
             connection, ctx, section_id=section_id, sort=sort, cursor=cursor, limit=limit
@@ -237,7 +240,7 @@ async def vote_idea(
 @router.get(
     IDEAS + "/{idea_id}/comments",
     operation_id="list_comments",
-    summary="The comments on an idea, oldest first",
+    summary="The comments on an idea, oldest first, each followed by its replies",
     response_model=CommentPage,
     responses=READ,
 )
@@ -248,6 +251,11 @@ async def list_comments(
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> CommentPage:
+    """Every comment on the idea, withdrawn and hidden ones as placeholders so replies
+    keep their place. Top-level comments go by the hour they were written in, each
+    followed by its replies (`parent_id`), also by hour; within an hour, in no particular
+    order (by random id), so a comment's place cannot tell who wrote last.
+    Keyset-paginated: follow `next_cursor`."""
     return await reading.list_comments(session, ctx, idea_id, cursor=cursor, limit=limit)
 
 

@@ -37,6 +37,7 @@ from candour.contributions.shapes import (
     comments_out,
     ideas_out,
 )
+from candour.core.database import floored_now
 from candour.core.errors import FieldProblem
 from candour.identity import RateLimitedAction
 from candour.queue import screening
@@ -56,6 +57,7 @@ async def create_idea(
         "title": data.title,
         "body": data.body,
         "idempotency_key": idempotency_key,
+        "created_at": floored_now(ctx.settings.public_time_granularity_seconds),
     }
     statement = insert(Idea).values(values)
     if idempotency_key is not None:
@@ -78,7 +80,9 @@ async def _screen(session: AsyncSession, ctx: Context, row: Idea | Comment) -> N
     """Screen a new or edited post; flagged posts join the queue, and in a pre-moderated
     conversation they are held until a facilitator approves them."""
     text = f"{row.title}\n{row.body}" if isinstance(row, Idea) else row.body
-    hits = await screening.screen_post(session, ctx.conversation.id, kind_of(row), row.id, text)
+    hits = await screening.screen_post(
+        session, ctx.settings, ctx.conversation.id, kind_of(row), row.id, text
+    )
     if hits and ctx.conversation.moderation_mode == "pre" and row.moderation == Moderation.visible:
         row.moderation = Moderation.held.value
         await session.flush()
@@ -169,6 +173,7 @@ async def create_comment(
         author_pseudonym=ctx.pseudonym,
         body=data.body,
         idempotency_key=idempotency_key,
+        created_at=floored_now(ctx.settings.public_time_granularity_seconds),
     )
     if idempotency_key is not None:
         statement = statement.on_conflict_do_nothing(

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, Table, event, func
+from sqlalchemy import (
+    ColumnElement,
+    Interval,
+    MetaData,
+    Table,
+    event,
+    func,
+    literal,
+    literal_column,
+    text,
+)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -61,6 +71,29 @@ def random_id_column() -> Mapped[uuid.UUID]:
 
 def created_at_column() -> Mapped[datetime]:
     return mapped_column(server_default=func.now())
+
+
+# date_bin's origin: the Unix epoch, so the database floors times as ``core.time.coarsen`` does.
+_EPOCH = "TIMESTAMPTZ '1970-01-01 00:00:00+00'"
+
+
+def acted_at_column() -> Mapped[datetime]:
+    """When a participant acted (wrote a post, reported one), floored: Candour does not
+    keep the exact time of a participant's act, so neither an answer, nor the order of a
+    list, nor a copy of the database can be matched against sign-in or network records.
+    Writers pass :func:`floored_now` with the configured granularity; the default floors
+    to the hour, so a writer that forgets still stores no exact time."""
+    return mapped_column(server_default=text(f"date_bin('1 hour', now(), {_EPOCH})"))
+
+
+def floored_now(granularity_seconds: int) -> ColumnElement[datetime]:
+    """The transaction's time floored to ``granularity_seconds``, computed by PostgreSQL."""
+    return func.date_bin(
+        literal(timedelta(seconds=granularity_seconds), Interval()),
+        func.now(),
+        literal_column(_EPOCH),
+        type_=DateTime(timezone=True),
+    )
 
 
 def async_url(url: str) -> str:

@@ -18,6 +18,7 @@ from candour.contributions.models import (
 )
 from candour.conversations import service as conversations
 from candour.conversations.models import Conversation, Section
+from candour.core.database import floored_now
 from candour.core.errors import FieldProblem, InvalidInput
 from candour.core.settings import Settings
 from candour.identity import Caller
@@ -65,6 +66,7 @@ async def create_paper_submission(
             source=Source.paper.value,
             title=data.title,
             body=data.body,
+            created_at=floored_now(settings.public_time_granularity_seconds),
         )
     else:
         assert data.idea_id is not None
@@ -98,12 +100,14 @@ async def create_paper_submission(
             author_pseudonym=None,
             source=Source.paper.value,
             body=data.body,
+            created_at=floored_now(settings.public_time_granularity_seconds),
         )
         await session.execute(
             update(Idea).where(Idea.id == idea.id).values(comment_count=Idea.comment_count + 1)
         )
     session.add(row)
     await session.flush()
+    await session.refresh(row)  # created_at was computed by the database
     reason = data.note or "Entered from a paper form"
     await record(
         session,

@@ -50,6 +50,7 @@ async def report(
     await find_contribution(session, conversation_id, kind, target_id)
     await enqueue(
         session,
+        settings,
         conversation_id,
         kind,
         target_id,

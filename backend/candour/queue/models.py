@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from candour.core.database import Base, created_at_column, random_id_column
+from candour.core.database import Base, acted_at_column, random_id_column
 
 
 class TargetKind(StrEnum):
@@ -62,7 +62,7 @@ class ModerationItem(Base):
     claimed_by: Mapped[uuid.UUID | None]
     claimed_by_label: Mapped[str | None] = mapped_column(String(320))
     decision: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = created_at_column()
+    created_at: Mapped[datetime] = acted_at_column()
     resolved_at: Mapped[datetime | None]
 
 

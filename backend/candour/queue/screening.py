@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from candour import identity
 from candour.core.errors import NotFound
+from candour.core.settings import Settings
 from candour.queue.models import ScreeningTerm, TargetKind
 from candour.queue.service import enqueue
 
@@ -280,6 +281,7 @@ async def abusive_terms(session: AsyncSession) -> list[str]:
 
 async def screen_post(
     session: AsyncSession,
+    settings: Settings,
     conversation_id: uuid.UUID,
     kind: TargetKind,
     target_id: uuid.UUID,
@@ -293,6 +295,7 @@ async def screen_post(
         hits.append(Hit("personal", "matches a name on the staff list"))
     await enqueue(
         session,
+        settings,
         conversation_id,
         kind,
         target_id,
