@@ -1,6 +1,6 @@
 """SMTP down for a while, or refusing: queued mail waits with backoff (no tight loop),
 nothing is marked sent until it was, everything goes once SMTP is back, and a permanent
-refusal is given up on after the configured attempts.
+refusal of a message (no such mailbox, rejected content) is given up on at once.
 
 ``tests/mail/test_outbox.py`` covers one round against a stopped server and the backoff
 arithmetic; these run the worker's own loop through an outage, and real 4xx/5xx replies."""
@@ -91,10 +91,12 @@ async def test_temporary_refusals_are_retried_and_permanent_ones_given_up(
     app: FastAPI, settings: Settings, db: asyncpg.Connection
 ) -> None:
     busy, missing, fine = "busy@trust.example", "missing@trust.example", "fine@trust.example"
-    await _queue(app, [busy, missing, fine], "refusals")
+    spam = "spam@trust.example"
+    await _queue(app, [busy, missing, fine, spam], "refusals")
     refusals = {
         busy: ["451 4.3.2 System busy, try later", "421 4.7.0 Try again later"],
         missing: ["550 5.1.1 No such mailbox"] * 10,
+        spam: ["554 5.7.1 Message rejected as spam"] * 10,
     }
     with RefusingSmtpServer(refusals) as smtp:
         three_tries = _settings_for(
@@ -113,10 +115,12 @@ async def test_temporary_refusals_are_retried_and_permanent_ones_given_up(
     }
     assert (rows[fine]["status"], rows[fine]["attempts"]) == ("delivered", 0)
     assert (rows[busy]["status"], rows[busy]["attempts"]) == ("delivered", 2)
-    assert (rows[missing]["status"], rows[missing]["attempts"]) == ("dead", 3)
+    # A permanent refusal of the message is given up at once, not tried twice more.
+    assert (rows[missing]["status"], rows[missing]["attempts"]) == ("dead", 1)
     assert "550" in rows[missing]["last_error"]
-    assert tries == {fine: 1, busy: 3, missing: 3}
+    assert (rows[spam]["status"], rows[spam]["attempts"]) == ("dead", 1)
+    assert tries == {fine: 1, busy: 3, missing: 1, spam: 1}
     assert sorted(accepted) == sorted([fine, busy])
     async with app.state.sessionmaker() as session:
         totals = await mail.delivery_totals(session, "refusals-")
-    assert (totals.sent, totals.failed, totals.queued) == (2, 1, 0)
+    assert (totals.sent, totals.failed, totals.queued) == (2, 2, 0)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import aiosmtplib
 from fastapi import FastAPI
 
 from candour.core.settings import Settings
 from candour.mail import service as mail
-from candour.mail.transport import SmtpTransport
+from candour.mail.transport import SmtpTransport, is_permanent
 from candour.mail.worker import OutboxWorker
 from tests.support.smtp import SmtpServer
 
@@ -164,3 +165,20 @@ async def test_each_message_has_a_stable_message_id(
     await _worker(app).run_once()
     outbox_id = await db.fetchval("SELECT id FROM outbox_messages")
     assert smtp_server.messages[0]["Message-ID"] == f"<{outbox_id}@candour>"
+
+
+def test_only_a_permanent_refusal_of_the_message_itself_is_given_up_at_once() -> None:
+    """A 5xx to the message's recipient or content will not change; a 5xx to the sign-in
+    or the sender is the server's setup (an operator fixes it, and the mail must still be
+    there), and a 4xx or a dropped connection passes."""
+    refused = aiosmtplib.SMTPRecipientRefused(550, "5.1.1 No such mailbox", "a@trust.example")
+    busy = aiosmtplib.SMTPRecipientRefused(450, "4.2.1 Mailbox busy", "b@trust.example")
+    assert is_permanent(refused)
+    assert is_permanent(aiosmtplib.SMTPRecipientsRefused([refused]))
+    assert not is_permanent(aiosmtplib.SMTPRecipientsRefused([refused, busy]))
+    assert is_permanent(aiosmtplib.SMTPDataError(554, "5.7.1 Rejected as spam"))
+    assert not is_permanent(aiosmtplib.SMTPDataError(451, "4.3.0 Try later"))
+    assert not is_permanent(aiosmtplib.SMTPAuthenticationError(535, "5.7.8 Bad credentials"))
+    assert not is_permanent(aiosmtplib.SMTPSenderRefused(553, "5.7.1 Not yours", "x@y"))
+    assert not is_permanent(aiosmtplib.SMTPConnectError("Connection refused"))
+    assert not is_permanent(TimeoutError())

@@ -37,6 +37,18 @@ class SmtpTransport:
         )
 
 
+def is_permanent(exc: Exception) -> bool:
+    """Whether the SMTP server refused *this message* for good (a 5xx to its recipients or
+    its content: no such mailbox, rejected as spam), so trying again cannot help. A 5xx
+    to the sign-in or the sender is the server's setup, which an operator can put right,
+    and a 4xx or a lost connection passes: those are tried again."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(500 <= r.code < 600 for r in exc.recipients)
+    if isinstance(exc, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError):
+        return 500 <= exc.code < 600
+    return False
+
+
 class FolderTransport:
     """Development mail: each message becomes a file a developer can open."""
 

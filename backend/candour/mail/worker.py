@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from candour.core.periodic import run_periodically
 from candour.core.settings import Settings
 from candour.mail.models import OutboxMessage, OutboxStatus
-from candour.mail.transport import MailTransport
+from candour.mail.transport import MailTransport, is_permanent
 
 logger = logging.getLogger("candour.mail")
 
@@ -109,7 +109,7 @@ class OutboxWorker:
     def _record_failure(self, row: OutboxMessage, exc: Exception) -> None:
         row.attempts += 1
         row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        if row.attempts >= self._settings.outbox_max_attempts:
+        if is_permanent(exc) or row.attempts >= self._settings.outbox_max_attempts:
             row.status = OutboxStatus.dead.value
             logger.error("outbox message %s dead after %d attempts", row.id, row.attempts)
             return
