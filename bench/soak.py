@@ -47,7 +47,6 @@ import contextlib
 import json
 import os
 import random
-import signal
 import statistics
 import sys
 import tempfile
@@ -83,7 +82,6 @@ from load import (
     summary,
     wait_until_up,
 )
-from traced_app import SNAPSHOT_DIR, growth
 
 from candour import migrate
 from candour.core.settings import Settings
@@ -579,47 +577,6 @@ async def remove_posts(database: str) -> None:
 # --- the run -----------------------------------------------------------------------------
 
 
-async def snapshot_after(workers: list[int], seconds: float) -> None:
-    """Ask each traced worker for a snapshot of its allocations (``traced_app.py``)."""
-    await asyncio.sleep(seconds)
-    for pid in workers:
-        os.kill(pid, signal.SIGUSR1)
-
-
-def traced(directory: str) -> dict[str, str]:
-    """The environment of a traced server (``traced_app.py``), its snapshots in ``directory``."""
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    bench = str(Path(__file__).resolve().parent)
-    print(f"tracing allocations (snapshots in {directory}): latencies are not the soak's")
-    return {
-        SNAPSHOT_DIR: str(Path(directory).resolve()),
-        "PYTHONPATH": os.pathsep.join(filter(None, [bench, os.environ.get("PYTHONPATH")])),
-    }
-
-
-def traced_growth(workers: list[int], directory: Path) -> dict[str, list[str]]:
-    """Take each worker's second snapshot and print what grew since the first."""
-    for pid in workers:
-        os.kill(pid, signal.SIGUSR1)
-    found: dict[str, list[str]] = {}
-    for pid in workers:
-        first, second = (directory / f"{pid}-{n}.tracemalloc" for n in (1, 2))
-        for _ in range(300):  # a large snapshot takes a while to write
-            if second.exists() and second.stat().st_size and not _growing(second):
-                break
-            time.sleep(0.5)
-        found[str(pid)] = growth(first, second)
-        print(f"\nworker {pid}: what grew after the warm-up")
-        print("\n".join(f"  {line}" for line in found[str(pid)]))
-    return found
-
-
-def _growing(path: Path) -> bool:
-    size = path.stat().st_size
-    time.sleep(0.5)
-    return path.stat().st_size != size
-
-
 def soak_environment() -> dict[str, str]:
     """The product's own rate limits (``load.py`` raises them out of reach)."""
     fields = Settings.model_fields
@@ -663,10 +620,9 @@ async def soak(args: argparse.Namespace, logs: Path, report: dict[str, Any]) -> 
     )
     report["offered_requests_per_second"] = rate
     report["rate_limits"] = limits
-    app, environment = "candour.app:create_app", dict(limits)
-    if args.trace_memory:
-        app, environment = "traced_app:create_app", environment | traced(args.trace_memory)
-    server = start_server("app", app, url, logs, [], workers=2, environment=environment)
+    server = start_server(
+        "app", "candour.app:create_app", url, logs, [], workers=2, environment=limits
+    )
     result = Result(latencies={o: [] for o in OPERATIONS}, errors=dict.fromkeys(OPERATIONS, 0))
     ledger = Ledger()
     samples: list[MemorySample] = []
@@ -705,12 +661,7 @@ async def soak(args: argparse.Namespace, logs: Path, report: dict[str, Any]) -> 
             sample_memory(server.process.pid, started, args.sample_seconds, samples, result, stop)
         )
         simulation.deadline = started + args.minutes * 60
-        if args.trace_memory:
-            warmed = asyncio.create_task(snapshot_after(workers, args.warmup_minutes * 60))
         await asyncio.gather(*(simulation.run(person) for person in people))
-        if args.trace_memory:
-            await warmed
-            report["traced_growth"] = traced_growth(workers, Path(args.trace_memory))
         elapsed = time.perf_counter() - started
         used = cpu_seconds(before, cpu_sample(server.process.pid))
         used["server"] = sum(process_cpu(pid) for pid in workers) - workers_cpu
@@ -871,12 +822,6 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--json", help="write every figure to this file")
-    parser.add_argument(
-        "--trace-memory",
-        metavar="DIR",
-        help="trace the workers' allocations (traced_app.py) and say what grew after the "
-        "warm-up; snapshots go to DIR",
-    )
     args = parser.parse_args()
     if not 1 <= args.participants <= 1000 or not 0 < args.minutes <= 60:
         parser.error("1–1,000 participants, at most 60 minutes")
